@@ -40,7 +40,7 @@ airflow-init: $(STAMP) ## Migrate Airflow's SQLite metadata DB under .local/airf
 	    touch "$$AIRFLOW_HOME/.migrated-3.3.2"; echo "Airflow metadata DB migrated: $$AIRFLOW_HOME"; \
 	  fi
 
-env: $(STAMP) ## Print the project's environment as exports: eval "$$(make -s env)"
+env: $(STAMP) ## Print the project's environment as exports: eval "$(make -s env)"
 	@$(PY) -m ingestion.envvars
 
 warehouse-start: $(STAMP) ## Start the embedded PostgreSQL (127.0.0.1 only)
@@ -61,9 +61,10 @@ demo: setup ## Generate a sample landing folder for HCMC and run the nightly DAG
 test: setup browser ## Run the whole test suite against a real PostgreSQL
 	@$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check + format check (Python and DAGs, with the AIR rules)
+lint: $(STAMP) ## ruff (Python and DAGs, with the AIR rules) and sqlfluff (dbt models, postgres dialect)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(WITH_ENV) $(VENV)/bin/sqlfluff lint dbt_project/models --disable-progress-bar
 
 format: $(STAMP) ## Format Python with ruff
 	@$(VENV)/bin/ruff format .
