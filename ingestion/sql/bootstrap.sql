@@ -9,6 +9,7 @@ create schema if not exists staging;
 create schema if not exists intermediate;
 create schema if not exists marts;
 create schema if not exists reporting;
+create schema if not exists reference;  -- dbt seeds: admin units, crosswalk, code lists, catalogue
 
 -- audit.load_manifest: one row per delivered file (and per attempt for rejected files).
 create table if not exists audit.load_manifest (

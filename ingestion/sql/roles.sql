@@ -20,17 +20,19 @@ alter default privileges in schema audit grant usage on sequences to loader;
 grant usage on schema raw to transformer;
 grant select on all tables in schema raw to transformer;
 alter default privileges in schema raw grant select on tables to transformer;
-grant usage, create on schema staging, intermediate, marts, reporting, audit to transformer;
+grant usage, create on schema staging, intermediate, marts, reporting, reference, audit to transformer;
 
--- analyst: marts and reporting only (no raw, no personal data).
-grant usage on schema marts, reporting to analyst;
-grant select on all tables in schema marts, reporting to analyst;
+-- analyst: marts, reporting and the reference seeds only (no raw, no personal data).
+grant usage on schema marts, reporting, reference to analyst;
+grant select on all tables in schema marts, reporting, reference to analyst;
+alter default privileges in schema reference grant select on tables to analyst;
 alter default privileges in schema marts grant select on tables to analyst;
 alter default privileges in schema reporting grant select on tables to analyst;
 
--- auditor: audit, reporting and marts.
-grant usage on schema audit, marts, reporting to auditor;
-grant select on all tables in schema audit, marts, reporting to auditor;
+-- auditor: audit, reporting, marts and the reference seeds.
+grant usage on schema audit, marts, reporting, reference to auditor;
+grant select on all tables in schema audit, marts, reporting, reference to auditor;
+alter default privileges in schema reference grant select on tables to auditor;
 alter default privileges in schema audit grant select on tables to auditor;
 alter default privileges in schema marts grant select on tables to auditor;
 alter default privileges in schema reporting grant select on tables to auditor;

@@ -1,0 +1,38 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='activity_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="create index if not exists fct_clc_activities__loaded_at on {{ this }} (_loaded_at)"
+    )
+}}
+-- One row per class or event of a community learning centre (latest delivered version), dated by its
+-- start date. Incremental on _loaded_at: corrected activities replace the stored ones.
+with
+
+activities as (
+
+    select * from {{ ref('stg_clc__activities') }}
+    {% if is_incremental() %}
+    where _loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    {% endif %}
+
+)
+
+select
+    activity_id,
+    clc_code,
+    start_date,
+    end_date,
+    activity_year,
+    program,
+    mode,
+    sessions,
+    participants,
+    participants_female,
+    participants_15_60,
+    participants_over_60,
+    _file_id,
+    _loaded_at
+from activities

@@ -1,0 +1,43 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='loan_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook=[
+            "create index if not exists fct_library_loans__loan_id on {{ this }} (loan_id)",
+            "create index if not exists fct_library_loans__loaded_at on {{ this }} (_loaded_at)",
+            "create index if not exists fct_library_loans__year_library on {{ this }} (loan_year, library_code)"
+        ]
+    )
+}}
+-- One row per loan event (latest version of each loan_id). The patron is the keyed hash of the card
+-- number only. Incremental: a nightly run reads the staging rows loaded since the last run and
+-- replaces earlier versions of the same loans, so its cost follows the new data.
+with
+
+loans as (
+
+    select * from {{ ref('stg_library__loans') }}
+    {% if is_incremental() %}
+    where _loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    {% endif %}
+
+)
+
+select
+    loan_id,
+    library_code,
+    item_id,
+    patron_key,
+    patron_birth_year,
+    patron_gender,
+    loan_ts,
+    loan_date,
+    loan_year,
+    return_ts,
+    channel,
+    is_electronic,
+    _file_id,
+    _loaded_at
+from loans

@@ -1,0 +1,33 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['library_code', 'visit_date'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="create index if not exists fct_library_visits__loaded_at on {{ this }} (_loaded_at)"
+    )
+}}
+-- One row per library and day: visitors, of whom female and under 16, and online sessions (latest
+-- delivered version). Incremental on _loaded_at: corrected days replace the stored ones.
+with
+
+visits as (
+
+    select * from {{ ref('stg_library__visits') }}
+    {% if is_incremental() %}
+    where _loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    {% endif %}
+
+)
+
+select
+    library_code,
+    visit_date,
+    visit_year,
+    visitors,
+    visitors_female,
+    visitors_under_16,
+    online_sessions,
+    _file_id,
+    _loaded_at
+from visits

@@ -1,0 +1,61 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='loan_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook=[
+            "create index if not exists stg_library__loans__loan_id on {{ this }} (loan_id)",
+            "create index if not exists stg_library__loans__loaded_at on {{ this }} (_loaded_at)"
+        ]
+    )
+}}
+-- One row per loan (latest delivered version of each loan_id). Millions of rows a year, so this
+-- staging model is an incremental table rather than a view: a nightly run reads only the raw rows
+-- loaded since the last run, keeps the latest version of each loan among them, and replaces any
+-- earlier version already stored (delete+insert on loan_id). The card number is hashed; the
+-- patron's birth year and sex are kept for disaggregation.
+with
+
+source as (
+
+    select * from {{ source('library', 'library_loans') }}
+    {% if is_incremental() %}
+    where _loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    {% endif %}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ latest_version_rank(['loan_id']) }} as version_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        loan_id,
+        library_code,
+        item_id,
+        {{ pseudonymise('patron_id') }} as patron_key,
+        patron_birth_year,
+        patron_gender,
+        loan_ts,
+        cast(loan_ts as date) as loan_date,
+        cast(extract(year from loan_ts) as integer) as loan_year,
+        return_ts,
+        channel,
+        channel = 'Điện tử' as is_electronic,
+        _file_id,
+        _loaded_at
+
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from renamed
