@@ -42,8 +42,12 @@ def _run_id() -> str:
     catchup=False,
     max_active_runs=1,
     params={
-        "landing_dir": Param(LANDING_DIR, type="string", description="Landing folder, one subfolder per source"),
-        "full_refresh": Param(False, type="boolean", description="Rebuild incremental dbt models from scratch"),
+        "landing_dir": Param(
+            LANDING_DIR, type="string", description="Landing folder, one subfolder per source"
+        ),
+        "full_refresh": Param(
+            False, type="boolean", description="Rebuild incremental dbt models from scratch"
+        ),
     },
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
     tags=["learning-city", "nightly"],
@@ -140,7 +144,9 @@ def learning_city_nightly():
         status = pipeline.finish_run(_run_id(), states, _conn_url())
         if status != "success":
             failed = [k for k, v in states.items() if v not in ("success", "skipped")]
-            raise AirflowFailException(f"nightly run failed: {', '.join(failed)}; see the data-quality report")
+            raise AirflowFailException(
+                f"nightly run failed: {', '.join(failed)}; see the data-quality report"
+            )
         return status
 
     run = start()

@@ -27,7 +27,14 @@ def run_dbt(args: list[str], url: str | None = None, check: bool = True) -> subp
     """Run ``dbt <args>`` in the dbt project with the warehouse of ``url`` (default: the project's)."""
     cfg = settings()
     env = {**os.environ, **project_env(url)}
-    cmd = [dbt_executable(), *args, "--project-dir", str(cfg.dbt_project_dir), "--profiles-dir", str(cfg.dbt_project_dir)]
+    cmd = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(cfg.dbt_project_dir),
+        "--profiles-dir",
+        str(cfg.dbt_project_dir),
+    ]
     log.info("running %s", " ".join(cmd[:4]))
     proc = subprocess.run(cmd, env=env, cwd=cfg.dbt_project_dir, capture_output=True, text=True)
     for line in proc.stdout.splitlines():
@@ -37,5 +44,7 @@ def run_dbt(args: list[str], url: str | None = None, check: bool = True) -> subp
             log.warning("dbt | %s", line)
     if check and proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-40:])
-        raise DbtError(f"dbt {' '.join(args)} failed (exit {proc.returncode}):\n{tail}\n{proc.stderr[-2000:]}")
+        raise DbtError(
+            f"dbt {' '.join(args)} failed (exit {proc.returncode}):\n{tail}\n{proc.stderr[-2000:]}"
+        )
     return proc

@@ -80,7 +80,7 @@ def main() -> int:
     venv_bin = Path(sys.executable).parent
     lines = [f"export {k}={shlex.quote(v)}" for k, v in sorted(env.items())]
     if str(venv_bin) not in os.environ.get("PATH", "").split(os.pathsep):
-        lines.append(f"export PATH={shlex.quote(str(venv_bin))}:\"$PATH\"")
+        lines.append(f'export PATH={shlex.quote(str(venv_bin))}:"$PATH"')
     print("\n".join(lines))
     return 0
 

@@ -44,8 +44,14 @@ def safe_run_id(run_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "", run_id.replace("+00:00", ""))
 
 
-def log_step(run_id: str, step: str, status: str, message: str = "", details: dict | None = None,
-             url: str | None = None) -> None:
+def log_step(
+    run_id: str,
+    step: str,
+    status: str,
+    message: str = "",
+    details: dict | None = None,
+    url: str | None = None,
+) -> None:
     eng = _engine(url)
     with eng.begin() as conn:
         conn.execute(
@@ -62,8 +68,14 @@ def start_run(run_id: str, landing_dir: str, full_refresh: bool, url: str | None
     from .warehouse import bootstrap
 
     bootstrap(_engine(url))
-    log_step(run_id, "start", "success", f"landing_dir={landing_dir}",
-             {"landing_dir": landing_dir, "full_refresh": full_refresh}, url)
+    log_step(
+        run_id,
+        "start",
+        "success",
+        f"landing_dir={landing_dir}",
+        {"landing_dir": landing_dir, "full_refresh": full_refresh},
+        url,
+    )
     return {"run_id": run_id, "landing_dir": landing_dir, "full_refresh": full_refresh}
 
 
@@ -96,7 +108,11 @@ def discover(landing_dir: str | Path, url: str | None = None) -> dict[str, list[
             log.warning("landing subfolder %s is not a known source; its files are ignored", folder)
             continue
         for path in sorted(folder.rglob("*")):
-            if not path.is_file() or path.name.startswith((".", "~$")) or path.suffix.lower() not in DATA_SUFFIXES:
+            if (
+                not path.is_file()
+                or path.name.startswith((".", "~$"))
+                or path.suffix.lower() not in DATA_SUFFIXES
+            ):
                 continue
             if (folder.name, _sha256(path)) in seen_sha:
                 continue
@@ -174,8 +190,13 @@ def run_dag(landing_dir: Path, full_refresh: bool = False) -> int:
     print(f"Running the {DAG_ID} DAG on {landing_dir} (airflow dags test; log: {log_file}) ...", flush=True)
     started = time.monotonic()
     with log_file.open("w") as fh:
-        proc = subprocess.run([airflow, "dags", "test", DAG_ID, "-c", conf], stdout=fh, stderr=subprocess.STDOUT,
-                              cwd=REPO_ROOT, env=os.environ.copy())
+        proc = subprocess.run(
+            [airflow, "dags", "test", DAG_ID, "-c", conf],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+            env=os.environ.copy(),
+        )
     elapsed = time.monotonic() - started
     status = last_run_status()
     ok = proc.returncode == 0 and status == "success"
@@ -216,8 +237,10 @@ def print_summary(url: str | None = None) -> None:
     latest_xlsx = out / "reports" / "learning_city_report_latest.xlsx"
     print("\nFiles in audit.load_manifest:")
     for r in manifest:
-        print(f"  {r.status:<10} {r.files:>4} files  rows in {r.rows_in:>10,}  loaded {r.loaded:>10,}  "
-              f"quarantined {r.quarantined:>6,}")
+        print(
+            f"  {r.status:<10} {r.files:>4} files  rows in {r.rows_in:>10,}  loaded {r.loaded:>10,}  "
+            f"quarantined {r.quarantined:>6,}"
+        )
     if levels:
         print("marts.indicator_values rows by level: " + ", ".join(f"{lvl} {n:,}" for lvl, n in levels))
     print("\nOutputs:")
@@ -228,7 +251,9 @@ def print_summary(url: str | None = None) -> None:
     print(f"  dbt docs:                   {out / 'dbt_docs' / 'static_index.html'}")
     print("\nQuery the marts:")
     print('  eval "$(make -s env)"; psql "$(python -m ingestion warehouse url | sed s/+psycopg2//)"')
-    print(f"  (URL: {sa.make_url(url or warehouse_url()).render_as_string(hide_password=True).replace('+psycopg2', '')})")
+    print(
+        f"  (URL: {sa.make_url(url or warehouse_url()).render_as_string(hide_password=True).replace('+psycopg2', '')})"
+    )
     print("  e.g. select * from marts.indicator_values where admin_level = 'province';")
 
 

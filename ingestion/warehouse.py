@@ -181,7 +181,19 @@ class Embedded:
         self._chown(self.base)
         opts = f"-p {state.port} -k {self.sockets} -c listen_addresses=127.0.0.1"
         self._run(
-            [_pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "-t", "60", "start"]
+            [
+                _pg_bin("pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-o",
+                opts,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
         )
         self._ensure_database(state)
         return state
@@ -190,7 +202,9 @@ class Embedded:
         engine = sa.create_engine(state.url().rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
-                exists = conn.execute(sa.text("select 1 from pg_database where datname = :d"), {"d": DB_NAME}).scalar()
+                exists = conn.execute(
+                    sa.text("select 1 from pg_database where datname = :d"), {"d": DB_NAME}
+                ).scalar()
                 if not exists:
                     conn.execute(sa.text(f'create database "{DB_NAME}"'))
         finally:
@@ -232,7 +246,9 @@ def warehouse_url(start: bool = True) -> str:
         return wh.start().url()
     state = wh.state()
     if state is None:
-        raise WarehouseError("the embedded warehouse is not initialised: run `python -m ingestion warehouse start`")
+        raise WarehouseError(
+            "the embedded warehouse is not initialised: run `python -m ingestion warehouse start`"
+        )
     return state.url()
 
 

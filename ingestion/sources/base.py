@@ -42,7 +42,9 @@ class Column:
     ``value_aliases`` the other spellings that map onto them (matched after normalisation).
     ``code_list`` names the Ministry's DM_* list whose numeric codes decode to ``allowed`` values in
     the coded EMIS form. ``semantic`` marks columns with a meaning the validator knows
-    (``ward_code``, ``school_year``, ``year``).
+    (``ward_code``, ``ward_name``, ``school_year``, ``year``, ``birth_year``). ``not_future`` marks dates
+    and timestamps that cannot lie in the future (birth dates, loans, visits): a future value is a row
+    error.
     """
 
     name: str
@@ -58,6 +60,7 @@ class Column:
     semantic: str | None = None
     personal: bool = False
     description: str = ""
+    not_future: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ CLC_REGISTER = Contract(
     columns=(
         Column("clc_code", "text", ("Mã TTHTCĐ",), required=True),
         Column("clc_name", "text", ("Tên TTHTCĐ",), required=True),
-        Column("ward_code", "text", ("Mã xã/phường", "Mã phường", "Mã xã"), required=True, semantic="ward_code"),
+        Column(
+            "ward_code", "text", ("Mã xã/phường", "Mã phường", "Mã xã"), required=True, semantic="ward_code"
+        ),
         REPORT_YEAR,
         Column("has_ict_equipment", "boolean", ("Có thiết bị CNTT",)),
         Column("staff_count", "integer", ("Số cán bộ",), min_value=0),
@@ -50,7 +52,9 @@ CLC_ACTIVITIES = Contract(
         Rule("not_before", "end_date", "start_date", message="end_date is before start_date"),
         Rule("le", "participants_female", "participants", message="participants_female exceeds participants"),
         Rule("le", "participants_15_60", "participants", message="participants_15_60 exceeds participants"),
-        Rule("le", "participants_over_60", "participants", message="participants_over_60 exceeds participants"),
+        Rule(
+            "le", "participants_over_60", "participants", message="participants_over_60 exceeds participants"
+        ),
     ),
     references=(Reference("clc_code", "clc_register", "clc_code", same_period=False),),
     columns=(
@@ -64,7 +68,11 @@ CLC_ACTIVITIES = Contract(
             ("Chương trình",),
             required=True,
             allowed=PROGRAMS,
-            value_aliases={"Văn hóa - xã hội": "Văn hóa – xã hội", "Sức khoẻ": "Sức khỏe", "Xoá mù chữ": "Xóa mù chữ"},
+            value_aliases={
+                "Văn hóa - xã hội": "Văn hóa – xã hội",
+                "Sức khoẻ": "Sức khỏe",
+                "Xoá mù chữ": "Xóa mù chữ",
+            },
         ),
         Column("mode", "text", ("Hình thức",), allowed=("Trực tiếp", "Trực tuyến", "Kết hợp")),
         Column("sessions", "integer", ("Số buổi",), min_value=1),

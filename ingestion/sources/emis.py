@@ -87,7 +87,11 @@ EMIS_STUDENTS = Contract(
     period_column="school_year",
     period_kind="school_year",
     key=("student_id", "school_year"),
-    rules=(Rule("age_between", "birth_date", low=2, high=25, message="age must be 2–25 at the school year's start"),),
+    rules=(
+        Rule(
+            "age_between", "birth_date", low=2, high=25, message="age must be 2–25 at the school year's start"
+        ),
+    ),
     references=(Reference("school_code", "emis_schools", "school_code"),),
     columns=(
         Column(
@@ -99,9 +103,21 @@ EMIS_STUDENTS = Contract(
             personal=True,
             description="Personal identification number (12 digits). Personal data: raw layer only.",
         ),
-        Column("full_name", "text", ("Họ và tên",), personal=True, description="Personal data: raw layer only."),
-        Column("birth_date", "date", ("Ngày sinh",), required=True, personal=True, description="Date of birth."),
-        Column("gender", "text", ("Giới tính",), required=True, allowed=("Nam", "Nữ"), code_list="DM_GIOI_TINH"),
+        Column(
+            "full_name", "text", ("Họ và tên",), personal=True, description="Personal data: raw layer only."
+        ),
+        Column(
+            "birth_date",
+            "date",
+            ("Ngày sinh",),
+            required=True,
+            personal=True,
+            not_future=True,
+            description="Date of birth.",
+        ),
+        Column(
+            "gender", "text", ("Giới tính",), required=True, allowed=("Nam", "Nữ"), code_list="DM_GIOI_TINH"
+        ),
         Column("ethnicity", "text", ("Dân tộc",), code_list="DM_DAN_TOC", description="Ethnic group."),
         Column("disability", "boolean", ("Khuyết tật",), description="Has a disability."),
         Column("school_code", "text", ("Mã trường",), required=True, description="School of enrolment."),
@@ -148,7 +164,7 @@ EMIS_TEACHERS = Contract(
     columns=(
         Column("teacher_id", "text", ("Mã định danh",), required=True, personal=True),
         Column("full_name", "text", ("Họ và tên",), personal=True),
-        Column("birth_date", "date", ("Ngày sinh",), personal=True),
+        Column("birth_date", "date", ("Ngày sinh",), personal=True, not_future=True),
         Column("gender", "text", ("Giới tính",), allowed=("Nam", "Nữ"), code_list="DM_GIOI_TINH"),
         Column("school_code", "text", ("Mã trường",), required=True),
         Column(

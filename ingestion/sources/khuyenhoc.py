@@ -18,7 +18,10 @@ def _pair(total: str, part: str, total_vi: str, part_vi: tuple[str, ...]) -> tup
 
 
 _HOUSEHOLDS = _pair(
-    "households_total", "households_learning", "Tổng số hộ gia đình", ('Số hộ đạt "Gia đình học tập"', "Số hộ đạt")
+    "households_total",
+    "households_learning",
+    "Tổng số hộ gia đình",
+    ('Số hộ đạt "Gia đình học tập"', "Số hộ đạt"),
 )
 _CLANS = _pair("clans_total", "clans_learning", "Tổng số dòng họ", ('Số dòng họ đạt "Dòng họ học tập"',))
 _COMMUNITIES = _pair(
@@ -62,8 +65,22 @@ KHUYENHOC_WARD_REPORT = Contract(
     ),
     columns=(
         Column("ward_code", "text", ("Mã phường/xã", "Mã xã/phường"), required=True, semantic="ward_code"),
-        Column("ward_name", "text", ("Phường/Xã", "Xã/Phường", "Tên phường/xã"), description="Checked against the code (warning)."),
-        Column("report_year", "integer", ("Năm", "Năm báo cáo"), required=True, min_value=2000, max_value=2100, semantic="year"),
+        Column(
+            "ward_name",
+            "text",
+            ("Phường/Xã", "Xã/Phường", "Tên phường/xã"),
+            semantic="ward_name",
+            description="Checked against the code (warning).",
+        ),
+        Column(
+            "report_year",
+            "integer",
+            ("Năm", "Năm báo cáo"),
+            required=True,
+            min_value=2000,
+            max_value=2100,
+            semantic="year",
+        ),
         *_HOUSEHOLDS,
         *_CLANS,
         *_COMMUNITIES,

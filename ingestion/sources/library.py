@@ -5,7 +5,13 @@ from __future__ import annotations
 from .base import Column, Contract, Reference, Rule
 
 REPORT_YEAR = Column(
-    "report_year", "integer", ("Năm báo cáo", "Năm"), required=True, min_value=2000, max_value=2100, semantic="year"
+    "report_year",
+    "integer",
+    ("Năm báo cáo", "Năm"),
+    required=True,
+    min_value=2000,
+    max_value=2100,
+    semantic="year",
 )
 
 LIBRARY_REGISTER = Contract(
@@ -33,8 +39,10 @@ LIBRARY_REGISTER = Contract(
             ),
             value_aliases={"Thư viện thành phố": "Thư viện TP", "Thư viện cấp tỉnh": "Thư viện TP"},
         ),
-        Column("ward_code", "text", ("Mã xã/phường", "Mã phường", "Mã xã"), required=True, semantic="ward_code"),
-        Column("opened_date", "date", ("Ngày thành lập", "Ngày mở cửa")),
+        Column(
+            "ward_code", "text", ("Mã xã/phường", "Mã phường", "Mã xã"), required=True, semantic="ward_code"
+        ),
+        Column("opened_date", "date", ("Ngày thành lập", "Ngày mở cửa"), not_future=True),
         REPORT_YEAR,
     ),
 )
@@ -58,8 +66,8 @@ LIBRARY_LOANS = Contract(
         Column("patron_id", "text", ("Số thẻ bạn đọc",), description="Pseudonymous library card number."),
         Column("patron_birth_year", "integer", ("Năm sinh",), min_value=1900, semantic="birth_year"),
         Column("patron_gender", "text", ("Giới tính",), allowed=("Nam", "Nữ")),
-        Column("loan_ts", "timestamp", ("Thời gian mượn",), required=True),
-        Column("return_ts", "timestamp", ("Thời gian trả",)),
+        Column("loan_ts", "timestamp", ("Thời gian mượn",), required=True, not_future=True),
+        Column("return_ts", "timestamp", ("Thời gian trả",), not_future=True),
         Column(
             "channel",
             "text",
@@ -87,7 +95,7 @@ LIBRARY_VISITS = Contract(
     references=(Reference("library_code", "library_register", "library_code", same_period=False),),
     columns=(
         Column("library_code", "text", ("Mã thư viện",), required=True),
-        Column("visit_date", "date", ("Ngày", "Ngày ghi nhận"), required=True),
+        Column("visit_date", "date", ("Ngày", "Ngày ghi nhận"), required=True, not_future=True),
         Column("visitors", "integer", ("Số lượt bạn đọc", "Lượt bạn đọc"), required=True, min_value=0),
         Column("visitors_female", "integer", ("Trong đó nữ",), min_value=0),
         Column("visitors_under_16", "integer", ("Dưới 16 tuổi",), min_value=0),

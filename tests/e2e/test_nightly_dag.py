@@ -19,9 +19,10 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_dag(url: str, landing: Path, output: Path, full_refresh: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LCP_OUTPUT_DIR": str(output)}
-    env.update(project_env(url))
+def run_dag(
+    url: str, landing: Path, output: Path, full_refresh: bool = False
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **project_env(url), "LCP_OUTPUT_DIR": str(output)}
     conf = json.dumps({"landing_dir": str(landing), "full_refresh": full_refresh})
     airflow = str(Path(sys.executable).with_name("airflow"))
     return subprocess.run(
@@ -69,9 +70,7 @@ def test_dag_run_succeeds(first_run, engine):
 def test_every_source_loaded_with_conservation(first_run, engine):
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text(
-                "select source, status, rows_in, rows_loaded, rows_quarantined from audit.load_manifest"
-            )
+            sa.text("select source, status, rows_in, rows_loaded, rows_quarantined from audit.load_manifest")
         ).all()
     loaded_sources = {r.source for r in rows if r.status == "loaded"}
     assert loaded_sources == set(SOURCES)
@@ -115,7 +114,9 @@ def test_indicator_values_at_every_level(first_run, engine):
                 "and admin_structure = 'pre_2025' and period = '2024'"
             )
         ).one()
-        codes = set(conn.execute(sa.text("select distinct indicator_code from marts.indicator_values")).scalars())
+        codes = set(
+            conn.execute(sa.text("select distinct indicator_code from marts.indicator_values")).scalars()
+        )
     assert {"ward", "district", "province"} <= set(levels)
     assert {"LM_FAMILY", "LM_CLAN", "LM_COMMUNITY", "LM_UNIT", "LC_WORKERS", "LC_OFFICIALS"} <= codes
     assert 0 < float(city.value) <= 100
@@ -129,7 +130,9 @@ def test_outputs_written(first_run):
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx, read_only=True)
-    assert any(name.startswith("rpt_learning_society") or "learning" in name.lower() for name in wb.sheetnames)
+    assert any(
+        name.startswith("rpt_learning_society") or "learning" in name.lower() for name in wb.sheetnames
+    )
     assert (out / "quality" / "latest.html").exists()
     assert (out / "data_docs" / "index.html").exists()
 

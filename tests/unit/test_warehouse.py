@@ -51,11 +51,15 @@ def test_start_twice_bootstrap_and_stop_leaves_no_process(cluster):
 
 def test_cli_url_and_status(cluster, monkeypatch):
     cluster.start()
-    out = subprocess.run([sys.executable, "-m", "ingestion", "warehouse", "url"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "ingestion", "warehouse", "url"], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().startswith("postgresql")
     assert f":{cluster.state().port}/" in out.stdout
-    status = subprocess.run([sys.executable, "-m", "ingestion", "warehouse", "status"], capture_output=True, text=True)
+    status = subprocess.run(
+        [sys.executable, "-m", "ingestion", "warehouse", "status"], capture_output=True, text=True
+    )
     assert status.returncode == 0 and "running" in status.stdout.lower()
 
 

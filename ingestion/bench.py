@@ -1,0 +1,373 @@
+"""`make bench`: the HCMC-scale nightly run, measured (not part of `make test`).
+
+Every step runs in its own process so that its peak memory (max RSS of the process and the processes
+it waited for, e.g. dbt) is measured on its own. Results go to ``bench/results.json`` and
+``bench/results.md``; the README shows the latest table.
+
+Steps, on a fresh database ``lcp_bench`` of the warehouse in use:
+1. emis_students with our loader vs PostgreSQL COPY of the same rows from a clean CSV (the physical
+   limit here) vs pandas ``DataFrame.to_sql`` (on a sample of rows: at full size it takes far longer
+   than everything else together; rows/s is what is compared);
+2. Great Expectations validation of that batch;
+3. the full nightly DAG on the whole HCMC-scale landing folder (``full_nightly_s``; ``load_s`` is the
+   sum of the file loads of that run);
+4. ``dbt build --full-refresh``;
+5. the nightly increment: one more day of loans and visits, EMIS unchanged;
+6. peak memory of each step, and of the loader on half the input (memory must stay flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from .config import REPO_ROOT
+
+BENCH_DIR = REPO_ROOT / "bench"
+DATA_DIR = BENCH_DIR / "data"
+DB_NAME = "lcp_bench"
+TO_SQL_SAMPLE = 200_000
+
+
+def _machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def _run_step(name: str, args: list[str], env: dict[str, str]) -> dict:
+    """Run ``python -m ingestion.bench step <args>`` and return its JSON result plus peak RSS."""
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ingestion.bench", "step", *args], env=env, stdout=subprocess.PIPE, text=True
+    )
+    out, _ = proc.communicate()
+    wall = time.monotonic() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench step {name} failed (exit {proc.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["wall_s"] = round(wall, 2)
+    print(f"  {name:<28} {wall:8.1f} s   peak RSS {result['peak_rss_mb']:8.0f} MB", flush=True)
+    return result
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+# -- steps (run in a child process) ---------------------------------------------------------------
+def step_load(source: str, path: str, run_id: str) -> dict:
+    from .loader import load_file
+
+    eng = sa.create_engine(os.environ["LCP_WAREHOUSE_URL"])
+    t = time.monotonic()
+    row = load_file(source, Path(path), run_id=run_id, engine=eng)
+    s = time.monotonic() - t
+    return {"seconds": s, "rows": row["rows_in"], "status": row["status"], "peak_rss_mb": _peak_rss_mb()}
+
+
+def step_copy(csv_path: str) -> dict:
+    """PostgreSQL COPY of an already clean CSV into a table shaped like raw.emis_students."""
+    eng = sa.create_engine(os.environ["LCP_WAREHOUSE_URL"])
+    raw = eng.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(
+            "drop table if exists public.bench_copy; create table public.bench_copy "
+            "(like raw.emis_students including defaults)"
+        )
+        cols = _student_columns(cur)
+        t = time.monotonic()
+        with open(csv_path, encoding="utf-8") as fh:
+            cur.copy_expert(
+                f"copy public.bench_copy ({', '.join(cols)}) from stdin with (format csv, header true)", fh
+            )
+        raw.commit()
+        s = time.monotonic() - t
+        cur.execute("select count(*) from public.bench_copy")
+        rows = cur.fetchone()[0]
+        cur.execute("drop table public.bench_copy")
+        raw.commit()
+    finally:
+        raw.close()
+    return {"seconds": s, "rows": rows, "peak_rss_mb": _peak_rss_mb()}
+
+
+def step_to_sql(csv_path: str, sample: int) -> dict:
+    import pandas as pd
+
+    eng = sa.create_engine(os.environ["LCP_WAREHOUSE_URL"])
+    df = pd.read_csv(csv_path, nrows=sample, dtype=str)
+    t = time.monotonic()
+    df.to_sql("bench_to_sql", eng, schema="public", if_exists="replace", index=False, chunksize=10_000)
+    s = time.monotonic() - t
+    with eng.begin() as conn:
+        conn.execute(sa.text("drop table public.bench_to_sql"))
+    return {"seconds": s, "rows": len(df), "peak_rss_mb": _peak_rss_mb()}
+
+
+def step_validate(run_id: str) -> dict:
+    from .quality.validate import validate_batch
+
+    t = time.monotonic()
+    summary = validate_batch(run_id, url=os.environ["LCP_WAREHOUSE_URL"])
+    return {"seconds": time.monotonic() - t, "checks": len(summary.results), "peak_rss_mb": _peak_rss_mb()}
+
+
+def step_dbt_full() -> dict:
+    from .dbt_runner import run_dbt
+
+    t = time.monotonic()
+    run_dbt(["build", "--full-refresh"], os.environ["LCP_WAREHOUSE_URL"])
+    return {"seconds": time.monotonic() - t, "peak_rss_mb": _peak_rss_mb()}
+
+
+def step_dag(landing: str, output: str) -> dict:
+    env = {**os.environ, "LCP_OUTPUT_DIR": output}
+    conf = json.dumps({"landing_dir": landing, "full_refresh": False})
+    t = time.monotonic()
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("airflow")), "dags", "test", "learning_city_nightly", "-c", conf],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    s = time.monotonic() - t
+    (Path(output) / "bench-dag.log").write_text(proc.stdout + proc.stderr)
+    eng = sa.create_engine(os.environ["LCP_WAREHOUSE_URL"])
+    with eng.connect() as conn:
+        status = conn.execute(
+            sa.text("select status from audit.run_log where step='finish' order by log_id desc limit 1")
+        ).scalar()
+    return {"seconds": s, "status": status, "exit": proc.returncode, "peak_rss_mb": _peak_rss_mb()}
+
+
+def step_export_clean_csv(out: str) -> dict:
+    """The loaded students, exported as a clean CSV (the input of the COPY and to_sql baselines)."""
+    eng = sa.create_engine(os.environ["LCP_WAREHOUSE_URL"])
+    raw = eng.raw_connection()
+    try:
+        cur = raw.cursor()
+        cols = _student_columns(cur)
+        with open(out, "w", encoding="utf-8") as fh:
+            cur.copy_expert(
+                f"copy (select {', '.join(cols)} from raw.emis_students) to stdout with (format csv, header true)",
+                fh,
+            )
+    finally:
+        raw.close()
+    return {"seconds": 0.0, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _student_columns(cur) -> list[str]:
+    cur.execute(
+        "select column_name from information_schema.columns where table_schema='raw' "
+        "and table_name='emis_students' order by ordinal_position"
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+# -- orchestration ------------------------------------------------------------------------------------
+def _fresh_database(server_url: str) -> str:
+    base = sa.make_url(server_url)
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'drop database if exists "{DB_NAME}" with (force)'))
+        conn.execute(sa.text(f'create database "{DB_NAME}"'))
+    admin.dispose()
+    url = base.set(database=DB_NAME).render_as_string(hide_password=False)
+    from .warehouse import bootstrap
+
+    bootstrap(sa.create_engine(url))
+    return url
+
+
+def run(scale: float, seed: int) -> dict:
+    from .envvars import project_env
+    from .sample import generate, generate_increment
+    from .warehouse import warehouse_url
+
+    landing = DATA_DIR / f"landing_{scale}"
+    half = DATA_DIR / f"landing_{scale / 2}"
+    output = DATA_DIR / "output"
+    output.mkdir(parents=True, exist_ok=True)
+    print(f"Benchmark at scale {scale} on {_machine()}", flush=True)
+    t = time.monotonic()
+    if not (landing / ".complete").exists():
+        generate(landing, scale=scale, seed=seed)
+        (landing / ".complete").write_text("ok")
+    if not (half / ".complete").exists():
+        generate(half, scale=scale / 2, seed=seed)
+        (half / ".complete").write_text("ok")
+    print(f"  {'generate sample data':<28} {time.monotonic() - t:8.1f} s", flush=True)
+
+    url = _fresh_database(warehouse_url())
+    env = {**os.environ, **project_env(url), "LCP_OUTPUT_DIR": str(output)}
+    schools = sorted((landing / "emis_schools").iterdir())[0]
+    students = sorted((landing / "emis_students").iterdir())[0]
+    half_students = sorted((half / "emis_students").iterdir())[0]
+    clean_csv = DATA_DIR / "students_clean.csv"
+
+    # 1. loader vs COPY vs to_sql on emis_students (half input first, on its own database)
+    half_url = url
+    _run_step(
+        "load schools",
+        ["load", "emis_schools", str(sorted((half / "emis_schools").iterdir())[0]), "bench-half"],
+        env,
+    )
+    half_load = _run_step(
+        "loader, half input", ["load", "emis_students", str(half_students), "bench-half"], env
+    )
+    url = _fresh_database(half_url)
+    env.update(project_env(url))
+    _run_step("load schools", ["load", "emis_schools", str(schools), "bench-load"], env)
+    load = _run_step("loader (emis_students)", ["load", "emis_students", str(students), "bench-load"], env)
+    validation = _run_step("GE validation of the batch", ["validate", "bench-load"], env)
+    _run_step("export clean CSV", ["export-clean", str(clean_csv)], env)
+    copy = _run_step("PostgreSQL COPY baseline", ["copy", str(clean_csv)], env)
+    to_sql = _run_step("pandas to_sql baseline", ["to_sql", str(clean_csv), str(TO_SQL_SAMPLE)], env)
+
+    # 2. the full nightly on the whole landing folder, then dbt full refresh, then the increment
+    url = _fresh_database(url)
+    env.update(project_env(url))
+    nightly = _run_step("full nightly DAG", ["dag", str(landing), str(output)], env)
+    eng = sa.create_engine(url)
+    with eng.connect() as conn:
+        load_s = conn.execute(
+            sa.text("select extract(epoch from max(loaded_at) - min(loaded_at)) from audit.load_manifest")
+        ).scalar()
+    dbt_full = _run_step("dbt build --full-refresh", ["dbt-full"], env)
+    day = date(scale_year(landing) + 1, 1, 1)
+    generate_increment(landing, day=day, scale=scale, seed=seed)
+    increment = _run_step("nightly increment (1 day)", ["dag", str(landing), str(output)], env)
+
+    rows = load["rows"]
+    results = {
+        "scale": scale,
+        "rows_students": rows,
+        "loader_rows_per_s": round(rows / load["seconds"]),
+        "copy_rows_per_s": round(copy["rows"] / copy["seconds"]),
+        "to_sql_rows_per_s": round(to_sql["rows"] / to_sql["seconds"]),
+        "loader_vs_copy_ratio": round((rows / load["seconds"]) / (copy["rows"] / copy["seconds"]), 3),
+        "loader_vs_to_sql_speedup": round((rows / load["seconds"]) / (to_sql["rows"] / to_sql["seconds"]), 1),
+        "validation_s": round(validation["seconds"], 1),
+        "load_s": round(float(load_s or 0), 1),
+        "loader_students_s": round(load["seconds"], 1),
+        "dbt_full_s": round(dbt_full["seconds"], 1),
+        "full_nightly_s": round(nightly["seconds"], 1),
+        "full_nightly_status": nightly["status"],
+        "increment_s": round(increment["seconds"], 1),
+        "increment_status": increment["status"],
+        "peak_rss_mb": round(max(s["peak_rss_mb"] for s in (load, validation, nightly, dbt_full, increment))),
+        "peak_rss_mb_half_input": round(half_load["peak_rss_mb"]),
+        "peak_rss_mb_by_step": {
+            "loader": round(load["peak_rss_mb"]),
+            "loader_half_input": round(half_load["peak_rss_mb"]),
+            "validation": round(validation["peak_rss_mb"]),
+            "full_nightly": round(nightly["peak_rss_mb"]),
+            "dbt_full": round(dbt_full["peak_rss_mb"]),
+            "increment": round(increment["peak_rss_mb"]),
+        },
+        "to_sql_sample_rows": to_sql["rows"],
+        "machine": _machine(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    BENCH_DIR.mkdir(exist_ok=True)
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown_table(results)
+    (BENCH_DIR / "results.md").write_text(table)
+    print("\n" + table)
+    return results
+
+
+def scale_year(landing: Path) -> int:
+    names = sorted(p.name for p in (landing / "library_loans").iterdir())
+    return int(names[0].split("_")[1][:4])
+
+
+def markdown_table(r: dict) -> str:
+    targets = {
+        "full_nightly_s": ("≤ 300 s", r["full_nightly_s"] <= 300),
+        "loader_vs_copy_ratio": ("≥ 0.60", r["loader_vs_copy_ratio"] >= 0.6),
+        "loader_vs_to_sql_speedup": ("≥ 10×", r["loader_vs_to_sql_speedup"] >= 10),
+        "increment_s": ("≤ 60 s", r["increment_s"] <= 60),
+        "peak_rss_mb": ("≤ 1536 MB", r["peak_rss_mb"] <= 1536),
+        "validation_s": (
+            f"≤ 25% of load ({0.25 * r['loader_students_s']:.1f} s)",
+            r["validation_s"] <= 0.25 * r["loader_students_s"],
+        ),
+    }
+    lines = [
+        f"Benchmark at scale {r['scale']} ({r['rows_students']:,} students) — {r['machine']}, {r['measured_at']}",
+        "",
+        "| measure | value | target | met |",
+        "|---|---|---|---|",
+    ]
+    for key in (
+        "loader_rows_per_s",
+        "copy_rows_per_s",
+        "to_sql_rows_per_s",
+        "loader_vs_copy_ratio",
+        "loader_vs_to_sql_speedup",
+        "loader_students_s",
+        "validation_s",
+        "load_s",
+        "dbt_full_s",
+        "full_nightly_s",
+        "increment_s",
+        "peak_rss_mb",
+        "peak_rss_mb_half_input",
+    ):
+        target, met = targets.get(key, ("", None))
+        lines.append(f"| {key} | {r[key]:,} | {target} | {'' if met is None else ('yes' if met else 'no')} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "step":
+        kind, *rest = argv[1:]
+        steps = {
+            "load": lambda: step_load(rest[0], rest[1], rest[2]),
+            "copy": lambda: step_copy(rest[0]),
+            "to_sql": lambda: step_to_sql(rest[0], int(rest[1])),
+            "validate": lambda: step_validate(rest[0]),
+            "dbt-full": step_dbt_full,
+            "dag": lambda: step_dag(rest[0], rest[1]),
+            "export-clean": lambda: step_export_clean_csv(rest[0]),
+        }
+        print(json.dumps(steps[kind](), default=str))
+        return 0
+    parser = argparse.ArgumentParser(
+        prog="python -m ingestion.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("SCALE_BENCH", "1.0")))
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    run(args.scale, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
