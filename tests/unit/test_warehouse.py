@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,19 +15,24 @@ from ingestion import warehouse
 
 
 def _server_processes(data_dir: str) -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pid,stat,args"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "pid,stat,args"], capture_output=True, text=True).stdout
     return [line for line in out.splitlines() if data_dir in line and " Z" not in line]
 
 
 @pytest.fixture()
-def cluster(tmp_path_factory, monkeypatch):
-    base = tmp_path_factory.mktemp("pg")
+def cluster(monkeypatch):
+    # Not under pytest's basetemp: that folder is private (0700) to root, and as root the cluster runs
+    # as the postgres system user, which must be able to enter every parent of its data directory.
+    base = Path(tempfile.mkdtemp(prefix="lcp-pg-test-"))
     base.chmod(0o755)
     monkeypatch.setenv("LCP_LOCAL_DIR", str(base))
     monkeypatch.delenv("LCP_WAREHOUSE_URL", raising=False)
     wh = warehouse.Embedded(base / "pg")
-    yield wh
-    wh.stop()
+    try:
+        yield wh
+    finally:
+        wh.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_start_twice_bootstrap_and_stop_leaves_no_process(cluster):
