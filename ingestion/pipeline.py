@@ -130,6 +130,32 @@ def load_one(file: dict[str, str], run_id: str, url: str | None = None) -> dict:
     return json.loads(json.dumps(row, default=str))
 
 
+def analyze_loaded(run_id: str, url: str | None = None) -> list[str]:
+    """``analyze`` the raw tables that received rows in this run, and the audit tables dbt reads.
+
+    Autovacuum gets to freshly loaded tables only after a while; planned without statistics, the
+    staging and mart queries of the same night pick nested loops over millions of rows.
+    """
+    with _engine(url).connect() as conn:
+        sources = (
+            conn.execute(
+                sa.text(
+                    "select distinct source from audit.load_manifest where run_id = :r and status = 'loaded'"
+                    " and rows_loaded > 0"
+                ),
+                {"r": run_id},
+            )
+            .scalars()
+            .all()
+        )
+    tables = [CONTRACTS[s].table for s in sorted(sources) if s in CONTRACTS]
+    tables += ["audit.load_manifest", "audit.quarantine"]
+    with _engine(url).begin() as conn:
+        for table in tables:
+            conn.execute(sa.text(f"analyze {table}"))
+    return tables
+
+
 def dbt_build(run_id: str, stage: str, full_refresh: bool = False, url: str | None = None) -> None:
     """``dbt build`` of one stage: ``models`` (seeds, staging, intermediate, marts) or ``reporting``."""
     from .dbt_runner import run_dbt
@@ -144,6 +170,8 @@ def dbt_build(run_id: str, stage: str, full_refresh: bool = False, url: str | No
     if full_refresh:
         args.append("--full-refresh")
     started = time.monotonic()
+    if stage == "models":
+        analyze_loaded(run_id, url)
     run_dbt(args, url)
     log_step(run_id, f"dbt_{stage}", "success", f"{time.monotonic() - started:.1f}s", url=url)
 

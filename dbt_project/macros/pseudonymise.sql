@@ -3,8 +3,15 @@
     (LCP_HMAC_KEY) and is never stored in the warehouse: without it the hash cannot be reversed by
     trying every possible 12-digit number. Same key, same hash: counts of distinct persons stay exact.
     Requires pgcrypto (installed by the warehouse bootstrap). Null in, null out.
+    Only in tables and incremental models: the definition of a view is readable by every role
+    (pg_views), and it would show the key.
 #}
 {% macro pseudonymise(column) -%}
+    {%- if execute and model.config.materialized not in ('table', 'incremental') -%}
+        {{ exceptions.raise_compiler_error(
+            "pseudonymise() in " ~ model.name ~ " (materialized " ~ model.config.materialized ~ "): the HMAC key "
+            ~ "would be readable in the definition of a view; materialize the model as a table") }}
+    {%- endif %}
     case
         when {{ column }} is null then null
         else encode(hmac({{ column }}::text, '{{ env_var("LCP_HMAC_KEY") }}', 'sha256'), 'hex')

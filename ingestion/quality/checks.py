@@ -17,6 +17,7 @@ from ..sources.base import Column, Rule
 from . import descriptions as d
 from .policy import (
     ADMIN_UNITS_TABLE,
+    CATALOGUE_TABLE,
     LINEAGE,
     MARTS_SUITE,
     MARTS_TABLE,
@@ -460,7 +461,17 @@ def _mart_check(
     )
 
 
-PCT_CONDITION = {"row_condition": 'col("unit")=="%"', "condition_parser": "great_expectations"}
+def _pct_query(condition: str) -> str:
+    """Rows of the % indicators meeting ``condition``; ``{bounded_out}`` in it is true for the indicators
+    of the catalogue whose value may exceed 100 (numerator and denominator from different sources)."""
+    bounded_out = (
+        f"indicator_code in (select c.indicator_code from {CATALOGUE_TABLE} c where c.can_exceed_100)"
+    )
+    return (
+        "select indicator_code, admin_structure, admin_level, admin_unit_code, period, breakdown, "
+        "numerator, denominator, value from {batch} "
+        f"where unit = '%' and value is not null and ({condition.format(bounded_out=bounded_out)})"
+    )
 
 
 def mart_checks() -> list[Check]:
@@ -489,23 +500,29 @@ def mart_checks() -> list[Check]:
         ),
         _mart_check(
             "pct_range",
-            "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": 100, **PCT_CONDITION},
+            QUERY_EXPECTATION,
+            {"unexpected_rows_query": _pct_query("value < 0 or (value > 100 and not {bounded_out})")},
             ("value",),
             d.pct_range(),
         ),
         _mart_check(
             "numerator_le_denominator",
-            "ExpectColumnPairValuesAToBeGreaterThanB",
+            QUERY_EXPECTATION,
             {
-                "column_A": "denominator",
-                "column_B": "numerator",
-                "or_equal": True,
-                "ignore_row_if": "either_value_is_missing",
-                **PCT_CONDITION,
+                "unexpected_rows_query": _pct_query(
+                    "numerator is not null and denominator is not null and numerator > denominator "
+                    "and not {bounded_out}"
+                )
             },
             ("numerator", "denominator"),
             d.numerator_le_denominator(),
+        ),
+        _mart_check(
+            "coverage_over_100",
+            QUERY_EXPECTATION,
+            {"unexpected_rows_query": _pct_query("value > 100 and {bounded_out}")},
+            ("value",),
+            d.coverage_over_100(),
         ),
         _mart_check(
             "ward_coverage",

@@ -285,16 +285,20 @@ def freshness(days: int, basis: str) -> Description:
 def pct_range() -> Description:
     return Description(
         vi=Text(
-            "Giá trị của mọi chỉ số đơn vị % nằm trong khoảng 0–100.",
-            "Tỷ lệ ngoài 0–100% là dấu hiệu tử số hay mẫu số sai; không được công bố.",
+            "Giá trị của mọi chỉ số đơn vị % nằm trong khoảng 0–100 (trừ hai chỉ số phổ cập có tử số và mẫu "
+            "số từ hai nguồn khác nhau, xem kiểm tra coverage_over_100).",
+            "Tỷ lệ của một bộ phận trên tổng thể mà ngoài 0–100% là dấu hiệu tử số hay mẫu số sai; không được "
+            "công bố.",
             "Tìm dòng nguồn qua source_files, kiểm tra tử số và mẫu số (quan hệ bộ phận ≤ tổng ở dữ liệu "
-            "thô, mẫu số dân số từ điều tra phổ cập) và sửa tại nguồn.",
+            "thô) và sửa tại nguồn.",
         ),
         en=Text(
-            "The value of every % indicator is between 0 and 100.",
-            "A rate outside 0–100% means a wrong numerator or denominator; it must not be published.",
+            "The value of every % indicator is between 0 and 100 (except the two participation indicators whose "
+            "numerator and denominator come from different sources, see coverage_over_100).",
+            "A share of one whole outside 0–100% means a wrong numerator or denominator; it must not be "
+            "published.",
             "Trace the source rows through source_files, check numerator and denominator (part ≤ total in "
-            "the raw data, the population denominators of the survey) and fix them at the source.",
+            "the raw data) and fix them at the source.",
         ),
     )
 
@@ -302,15 +306,39 @@ def pct_range() -> Description:
 def numerator_le_denominator() -> Description:
     return Description(
         vi=Text(
-            "Với mọi chỉ số %, tử số không lớn hơn mẫu số.",
-            "Tử số lớn hơn mẫu số cho tỷ lệ trên 100%: thường do mẫu số dân số thiếu hoặc lấy sai năm.",
-            "Kiểm tra điều tra phổ cập của phường/năm đó và phép gộp từ phường lên quận, thành phố.",
+            "Với mọi chỉ số % là tỷ lệ bộ phận trên tổng thể, tử số không lớn hơn mẫu số.",
+            "Tử số lớn hơn mẫu số cho tỷ lệ trên 100%: dữ liệu nguồn hoặc phép gộp từ phường lên quận, "
+            "thành phố bị sai.",
+            "Kiểm tra các dòng nguồn của phường/năm đó và phép gộp từ phường lên quận, thành phố.",
         ),
         en=Text(
-            "For every % indicator the numerator is not greater than the denominator.",
-            "A numerator above its denominator gives a rate above 100%, usually a missing population "
-            "denominator or one of the wrong year.",
-            "Check the survey of that ward and year and the roll-up from wards to districts and the city.",
+            "For every % indicator that is a share of one whole, the numerator is not greater than the "
+            "denominator.",
+            "A numerator above its denominator gives a rate above 100%: the source rows or the roll-up from "
+            "wards to districts and the city are wrong.",
+            "Check the source rows of that ward and year and the roll-up from wards to districts and the city.",
+        ),
+    )
+
+
+def coverage_over_100() -> Description:
+    return Description(
+        vi=Text(
+            "Các chỉ số phổ cập lấy học sinh (EMIS) chia cho số trẻ của điều tra phổ cập "
+            "(ECE_AGE5_PARTICIPATION, PRIMARY_ENTRY_AGE6) không vượt quá 100%.",
+            "Trên 100% nghĩa là điều tra đếm thiếu trẻ trong độ tuổi (trẻ tạm trú, di cư) hoặc mã phường "
+            "thường trú trong EMIS sai. Giá trị vẫn được công bố, kèm cảnh báo này.",
+            "So sánh số trẻ 5 (6) tuổi của phường trong điều tra với số học sinh cư trú tại phường; cập nhật "
+            "điều tra hoặc sửa mã phường thường trú trong EMIS.",
+        ),
+        en=Text(
+            "The participation indicators that divide pupils (EMIS) by the children counted in the "
+            "universal-education survey (ECE_AGE5_PARTICIPATION, PRIMARY_ENTRY_AGE6) do not exceed 100%.",
+            "Above 100% means the survey undercounted the age group (children registered elsewhere, "
+            "migration) or the residence ward codes in EMIS are wrong. The value is still published, with "
+            "this warning.",
+            "Compare the ward's 5- (6-)year-olds in the survey with the pupils resident in the ward; update "
+            "the survey or correct the residence ward codes in EMIS.",
         ),
     )
 

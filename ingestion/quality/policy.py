@@ -30,6 +30,7 @@ SEVERITY: dict[str, Severity] = {
     "freshness": "warning",
     "pct_range": "error",
     "numerator_le_denominator": "error",
+    "coverage_over_100": "warning",
     "mart_grain_unique": "error",
     "ward_coverage": "warning",
 }
@@ -55,6 +56,9 @@ WARD_PERIODS_TABLE = "audit.quality_ward_periods"
 MARTS_TABLE = "marts.indicator_values"
 #: Where validate_marts finds the admin units (the dbt seed; validate_marts runs after dbt build).
 ADMIN_UNITS_TABLE = "reference.admin_units"
+#: The indicator catalogue seed: ``can_exceed_100`` marks the % indicators whose numerator and
+#: denominator come from different sources (pupils over the survey's children).
+CATALOGUE_TABLE = "reference.indicator_catalogue"
 #: Advisory lock that serialises validations (the batch table holds one batch at a time).
 VALIDATION_LOCK = 7_240_002
 

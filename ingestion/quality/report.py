@@ -134,11 +134,13 @@ def _gather(conn: sa.Connection, run_id: str) -> dict[str, Any]:
     )
     quarantine = _fetch(
         conn,
-        "select q.file_id, m.file_name, q.source, q.sheet, q.row_number, q.errors"
+        "select file_id, file_name, source, sheet, row_number, errors from ("
+        " select q.file_id, m.file_name, q.source, q.sheet, q.row_number, q.errors,"
+        " row_number() over (partition by q.source order by q.file_id, q.row_number) as rank"
         " from audit.quarantine q join audit.load_manifest m on m.file_id = q.file_id"
-        " where q.run_id = :r order by q.source, q.file_id, q.row_number limit :n",
+        " where q.run_id = :r) ranked where rank <= :n order by source, file_id, row_number",
         r=run_id,
-        n=QUARANTINE_ROWS * 5,
+        n=QUARANTINE_ROWS,
     )
     quarantine_total = conn.execute(
         sa.text("select count(*) from audit.quarantine where run_id = :r"), {"r": run_id}

@@ -51,6 +51,7 @@ create table if not exists audit.quarantine (
     quarantined_at  timestamptz not null default now()
 );
 create index if not exists quarantine_file on audit.quarantine (file_id);
+create index if not exists quarantine_run on audit.quarantine (run_id);
 
 -- audit.validation_results: one row per expectation per validation run.
 create table if not exists audit.validation_results (

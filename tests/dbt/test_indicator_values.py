@@ -521,6 +521,21 @@ def test_no_personal_data_outside_raw(built):
     assert "P1" not in keys and expected_key in keys
 
 
+def test_hmac_key_is_not_readable_in_the_warehouse(built):
+    """Every role can read the definitions of views and functions: the key must be in none of them."""
+    with built.connect() as conn:
+        conn.execute(sa.text("set role analyst"))
+        views = conn.execute(
+            sa.text("select schemaname || '.' || viewname from pg_views where definition like :k"),
+            {"k": f"%{TEST_HMAC_KEY}%"},
+        ).all()
+        functions = conn.execute(
+            sa.text("select proname from pg_proc where prosrc like :k"), {"k": f"%{TEST_HMAC_KEY}%"}
+        ).all()
+        conn.execute(sa.text("reset role"))
+    assert views == [] and functions == []
+
+
 def test_every_catalogue_indicator_has_values(built):
     with built.connect() as conn:
         missing = (

@@ -1,5 +1,6 @@
-"""validate_marts on marts.indicator_values: percentages within 0–100, numerator ≤ denominator, one row per
-grain, and every ward of the city present for ward-level indicators."""
+"""validate_marts on marts.indicator_values: percentages within 0–100 (a warning only for the participation
+rates whose population denominator comes from another source), numerator ≤ denominator, one row per grain,
+and every ward of the city present for ward-level indicators."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ create table marts.indicator_values (
 );
 create schema if not exists reference;
 create table reference.admin_units (structure text, unit_code text, admin_level text, province_code text);
+create table reference.indicator_catalogue (indicator_code text, can_exceed_100 boolean);
+insert into reference.indicator_catalogue values
+    ('LIT_15_60', false), ('EDU_PTR', false), ('ECE_AGE5_PARTICIPATION', true);
 """
 
 
@@ -87,7 +91,7 @@ def _good() -> list[dict]:
 def test_good_marts_pass(mart_db, output_dir) -> None:
     _insert(mart_db, _good())
     summary = validate_marts("run-marts-good", engine=mart_db, output_dir=output_dir)
-    assert len(summary.results) == 4
+    assert len(summary.results) == 5
     assert not summary.error_failures and not summary.warning_failures, [
         (r.check_id, r.observed_value, r.details.get("exception")) for r in summary.results if not r.success
     ]
@@ -116,6 +120,23 @@ def test_each_mart_expectation_is_caught(mart_db, output_dir) -> None:
     assert failed["indicator_values.pct_range"].details["sample_rows"][0]["admin_unit_code"] == wards[0]
     with pytest.raises(Exception, match="error-level"):
         summary.raise_if_errors()
+
+
+def test_participation_above_100_is_a_warning(mart_db, output_dir) -> None:
+    """Pupils of a ward over the survey's children of that age: above 100% when the survey undercounts."""
+    wards = hcmc_wards()
+    rows = _good() + [
+        _row(w, "ward", num=4, den=3, value=133.33, indicator="ECE_AGE5_PARTICIPATION") for w in wards[:1]
+    ]
+    rows += [_row(w, "ward", indicator="ECE_AGE5_PARTICIPATION") for w in wards[1:]]
+    _insert(mart_db, rows)
+    summary = validate_marts("run-marts-coverage", engine=mart_db, output_dir=output_dir)
+    failed = {r.check_id: r for r in summary.results if not r.success}
+    assert set(failed) == {"indicator_values.coverage_over_100"}
+    assert failed["indicator_values.coverage_over_100"].severity == "warning"
+    sample = failed["indicator_values.coverage_over_100"].details["sample_rows"][0]
+    assert sample["admin_unit_code"] == wards[0] and sample["indicator_code"] == "ECE_AGE5_PARTICIPATION"
+    summary.raise_if_errors()  # a warning never stops publication
 
 
 def test_missing_marts_are_skipped(make_database, output_dir) -> None:

@@ -1,3 +1,8 @@
+{{
+    config(
+        indexes=[{'columns': ['admin_structure', 'admin_unit_code'], 'unique': true}]
+    )
+}}
 -- One row per administrative unit and structure: provinces, districts and wards before the 2025
 -- reform (pre_2025, valid to 2025-06-30) and provinces and wards after it (post_2025, no district
 -- level), each with its district (pre-reform wards) and province and the validity dates.

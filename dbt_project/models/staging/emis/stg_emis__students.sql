@@ -1,3 +1,6 @@
+{#- a table, not a view: the definition of a view (readable by every role in pg_views) would show
+    the HMAC key of the pseudonymise macro -#}
+{{ config(materialized='table') }}
 -- One row per student and school year (latest delivered version). Personal data removed:
 -- the identifier is a keyed hash, the name and the exact birth date are dropped (birth year and the
 -- age on 31 December of the school year's first calendar year are kept).

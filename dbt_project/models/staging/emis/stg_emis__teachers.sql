@@ -1,3 +1,6 @@
+{#- a table, not a view: the definition of a view (readable by every role in pg_views) would show
+    the HMAC key of the pseudonymise macro -#}
+{{ config(materialized='table') }}
 -- One row per teacher and school year (latest delivered version); identifier hashed, name and
 -- birth date dropped (birth year kept).
 with
