@@ -808,6 +808,7 @@ def _load_in_transaction(
     cursor.execute(
         "update audit.load_manifest set rows_in = %s, rows_loaded = %s, rows_quarantined = %s,"
         " rows_excluded = %s,"
+        " load_seconds = round(cast(extract(epoch from clock_timestamp() - loaded_at) as numeric), 3),"
         " warnings = %s::jsonb, periods = %s where file_id = %s",
         (
             report.rows_read,

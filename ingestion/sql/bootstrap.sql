@@ -34,6 +34,8 @@ create table if not exists audit.load_manifest (
     constraint load_manifest_conservation
         check (status <> 'loaded' or rows_in = rows_loaded + rows_quarantined)
 );
+-- seconds from the start of the file's load transaction to its last COPY (added after the first release)
+alter table audit.load_manifest add column if not exists load_seconds numeric(12, 3);
 create unique index if not exists load_manifest_loaded_sha256
     on audit.load_manifest (source, sha256) where status = 'loaded';
 create index if not exists load_manifest_run on audit.load_manifest (run_id);
