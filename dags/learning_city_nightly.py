@@ -123,7 +123,7 @@ def learning_city_nightly():
         from ingestion import pipeline
 
         result = pipeline.export(_run_id(), _conn_url())
-        pipeline.dbt_docs(_conn_url())
+        pipeline.dbt_docs(_conn_url(), _run_id())
         return result
 
     @task(trigger_rule=TriggerRule.ALL_DONE, retries=1)

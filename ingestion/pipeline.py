@@ -156,24 +156,117 @@ def analyze_loaded(run_id: str, url: str | None = None) -> list[str]:
     return tables
 
 
-def dbt_build(run_id: str, stage: str, full_refresh: bool = False, url: str | None = None) -> None:
-    """``dbt build`` of one stage: ``models`` (seeds, staging, intermediate, marts) or ``reporting``."""
+def _source_selector(source: str) -> str:
+    """dbt's selector of a raw table and everything downstream: ``source:library.library_loans+`` (the
+    dbt source group is the name of the contract's module)."""
+    group = CONTRACTS[source].__module__.rsplit(".", 1)[-1]
+    return f"source:{group}.{source}+"
+
+
+def project_fingerprint() -> str:
+    """sha256 of every file of the dbt project that decides what it builds (models, macros, seeds, tests,
+    configuration) and of the dbt version: a new release of the project changes it."""
+    from importlib.metadata import version
+
+    root = settings().dbt_project_dir
+    digest = hashlib.sha256(f"dbt-core {version('dbt-core')}\n".encode())
+    skip = {"target", "logs", "dbt_packages"}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root)
+        if rel.parts[0] in skip or rel.name.startswith("."):
+            continue
+        digest.update(f"{rel.as_posix()}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _saved_state(url: str | None) -> tuple[int, str] | None:
+    with _engine(url).connect() as conn:
+        row = conn.execute(
+            sa.text("select max_file_id, project_fingerprint from audit.dbt_state where state_id = 1")
+        ).first()
+    return (int(row.max_file_id), row.project_fingerprint) if row else None
+
+
+def _save_state(run_id: str, max_file_id: int, fingerprint: str, url: str | None) -> None:
+    with _engine(url).begin() as conn:
+        conn.execute(
+            sa.text(
+                "insert into audit.dbt_state (state_id, run_id, max_file_id, project_fingerprint)"
+                " values (1, :r, :f, :p) on conflict (state_id) do update set run_id = excluded.run_id,"
+                " saved_at = now(), max_file_id = excluded.max_file_id,"
+                " project_fingerprint = excluded.project_fingerprint"
+            ),
+            {"r": run_id, "f": max_file_id, "p": fingerprint},
+        )
+
+
+def models_selection(
+    state: tuple[int, str] | None, fingerprint: str, full_refresh: bool, url: str | None = None
+) -> list[str] | None:
+    """What the nightly ``dbt build`` of the models selects: ``None`` for everything (the first build on
+    this warehouse, a new version of the dbt project, or full_refresh), else everything downstream of the
+    raw tables that received files since the last successful build — possibly nothing. The cost of a
+    night then follows its new data, not the history."""
+    if state is None or full_refresh or state[1] != fingerprint:
+        return None
+    with _engine(url).connect() as conn:
+        sources = (
+            conn.execute(
+                sa.text(
+                    "select distinct source from audit.load_manifest where status = 'loaded'"
+                    " and rows_loaded > 0 and file_id > :f order by source"
+                ),
+                {"f": state[0]},
+            )
+            .scalars()
+            .all()
+        )
+    return [_source_selector(s) for s in sources if s in CONTRACTS]
+
+
+def dbt_build(run_id: str, stage: str, full_refresh: bool = False, url: str | None = None) -> dict:
+    """``dbt build`` of one stage: ``models`` (seeds, staging, intermediate, marts) or ``reporting``.
+
+    The models stage builds only what changed since the last successful build (see
+    :func:`models_selection`), then records what it covered in ``audit.dbt_state`` — in the warehouse, so
+    that any machine running the DAG against it makes the same decision.
+    """
     from .dbt_runner import run_dbt
 
-    args = ["build", "--vars", json.dumps({"run_id": run_id})]
-    if stage == "models":
-        args += ["--exclude", "path:models/reporting"]
-    elif stage == "reporting":
-        args += ["--select", "path:models/reporting"]
-    else:
+    if stage not in ("models", "reporting"):
         raise ValueError(f"unknown dbt stage {stage!r}")
-    if full_refresh:
-        args.append("--full-refresh")
+    args = ["build"]
+    details: dict = {"stage": stage, "mode": "full"}
     started = time.monotonic()
     if stage == "models":
         analyze_loaded(run_id, url)
+        with _engine(url).connect() as conn:
+            max_file_id = int(
+                conn.execute(sa.text("select coalesce(max(file_id), 0) from audit.load_manifest")).scalar()
+            )
+        fingerprint = project_fingerprint()
+        selection = models_selection(_saved_state(url), fingerprint, full_refresh, url)
+        args += ["--exclude", "path:models/reporting"]
+        if selection is not None:
+            details.update(mode="changed", selection=selection)
+            if not selection:
+                log.info(
+                    "no file loaded since the last build and the dbt project is unchanged: nothing to build"
+                )
+                log_step(run_id, "dbt_models", "success", "nothing new (changed)", details, url=url)
+                return details
+            args += ["--select", *selection]
+    else:
+        args += ["--select", "path:models/reporting"]
+    if full_refresh:
+        args.append("--full-refresh")
     run_dbt(args, url)
-    log_step(run_id, f"dbt_{stage}", "success", f"{time.monotonic() - started:.1f}s", url=url)
+    if stage == "models":
+        _save_state(run_id, max_file_id, fingerprint, url)
+    seconds = time.monotonic() - started
+    log_step(run_id, f"dbt_{stage}", "success", f"{seconds:.1f}s ({details['mode']})", details, url=url)
+    return details
 
 
 def export(run_id: str, url: str | None = None) -> dict:
@@ -185,10 +278,30 @@ def export(run_id: str, url: str | None = None) -> dict:
     return json.loads(json.dumps(result, default=str))
 
 
-def dbt_docs(url: str | None = None) -> Path:
-    """Generate the dbt docs site (static single file) into ``<output>/dbt_docs``."""
+def dbt_docs(url: str | None = None, run_id: str | None = None) -> Path:
+    """Generate the dbt docs site (static single file) into ``<output>/dbt_docs``.
+
+    Given the run, only when that run built every model (a new project version, full_refresh) or the
+    site is missing: the docs describe the project, which a nightly run of changed sources leaves as is.
+    """
     from .dbt_runner import run_dbt
 
+    site = settings().output_dir / "dbt_docs" / "static_index.html"
+    if run_id is not None and site.exists():
+        with _engine(url).connect() as conn:
+            modes = (
+                conn.execute(
+                    sa.text(
+                        "select details ->> 'mode' from audit.run_log where run_id = :r and step = 'dbt_models'"
+                    ),
+                    {"r": run_id},
+                )
+                .scalars()
+                .all()
+            )
+        if modes and "full" not in modes:
+            log.info("dbt docs left as they are: the run built only changed models (%s)", site)
+            return site
     run_dbt(["docs", "generate", "--static"], url)
     target = settings().dbt_project_dir / "target"
     out = settings().output_dir / "dbt_docs"

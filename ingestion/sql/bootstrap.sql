@@ -87,3 +87,15 @@ create table if not exists audit.run_log (
     details      jsonb       not null default '{}'::jsonb
 );
 create index if not exists run_log_run on audit.run_log (run_id);
+
+-- audit.dbt_state: what the last successful build of the dbt models covered: the fingerprint of the
+-- dbt project it built and the last file of audit.load_manifest it saw. The next nightly builds only
+-- what is downstream of the raw tables that received files since; with no row here, a changed
+-- project or full_refresh, it builds everything.
+create table if not exists audit.dbt_state (
+    state_id             integer     primary key check (state_id = 1),
+    run_id               text        not null,
+    saved_at             timestamptz not null default now(),
+    max_file_id          bigint      not null,
+    project_fingerprint  text        not null
+);

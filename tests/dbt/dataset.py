@@ -183,9 +183,12 @@ LOANS_FILE_1 = (
     ("LN4", "L2", "P1", "2024-06-01 09:00", "Về nhà"),
     ("LN5", "L2", "P3", "2024-07-01 09:00", "Về nhà"),
     ("LN6", "L1", "P2", "2023-12-31 23:00", "Về nhà"),
+    ("LN9", "L3", "P5", "2024-10-01 09:00", "Về nhà"),  # P5's only loan, corrected by the late file
 )
 LOANS_FILE_2 = (
     ("LN5", "L2", "P3", "2024-07-01 09:00", "Điện tử"),  # correction of LN5: the latest load wins
+    # correction of LN9: another library and card, so P5 is no longer an active patron anywhere
+    ("LN9", "L1", "P2", "2024-10-01 09:00", "Về nhà"),
     ("LN7", "L2", "P4", "2024-08-01 09:00", "Tại chỗ"),
     ("LN8", "L3", "P1", "2024-09-01 09:00", "Về nhà"),
 )

@@ -474,6 +474,10 @@ def test_library_indicators_after_the_late_file(values, geo):
     check(values, "LIB_EBOOK_SHARE", "2024", reference(geo, ebook, 100))
     # LN5 was corrected to an e-book loan by the late file: 1 of the 3 loans of An Thới Đông
     assert values[("LIB_EBOOK_SHARE", "2024", "", "pre_2025", "ward", "27673")]["value"] == Decimal("33.33")
+    # LN9 moved from P5 at L3 (district 786) to P2 at L1: the incremental run took P5 away from 786
+    assert values[("LIB_ACTIVE_PATRONS", "2024", "", "pre_2025", "district", "786")]["numerator"] == Decimal(
+        "1.00"
+    )
 
 
 def test_clc_participation_flags_the_failed_validation(values, geo):
@@ -498,7 +502,7 @@ def test_incremental_run_replaced_the_corrected_loan(built):
         rows = conn.execute(
             sa.text("select loan_id, channel from marts.fct_library_loans order by loan_id")
         ).all()
-    assert [r.loan_id for r in rows] == ["LN1", "LN2", "LN3", "LN4", "LN5", "LN6", "LN7", "LN8"]
+    assert [r.loan_id for r in rows] == ["LN1", "LN2", "LN3", "LN4", "LN5", "LN6", "LN7", "LN8", "LN9"]
     assert dict(rows)["LN5"] == "Điện tử"
 
 

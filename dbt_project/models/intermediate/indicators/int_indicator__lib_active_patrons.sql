@@ -4,20 +4,36 @@
 -- Grain: one row per ward and year, breakdown ''.
 with
 
-activity as (
+ward_files as (
 
     select
-        cast(libraries.year as text) as period,
         libraries.year,
         libraries.admin_structure,
         libraries.ward_code,
-        count(distinct loans.patron_key) as numerator,
-        array_agg(distinct loans._file_id) || array_agg(distinct libraries.register_file_id) as source_files
-    from {{ ref('fct_library_loans') }} as loans
+        {{ agg_file_ids('loans.source_files || array[libraries.register_file_id]') }} as source_files
+    from {{ ref('int_library__loans_by_library_year') }} as loans
     inner join {{ ref('int_library__library_ward_by_year') }} as libraries
         on loans.library_code = libraries.library_code
         and loans.loan_year = libraries.year
     group by libraries.year, libraries.admin_structure, libraries.ward_code
+
+),
+
+activity as (
+
+    select
+        cast(patrons.loan_year as text) as period,
+        patrons.loan_year as year,
+        patrons.admin_structure,
+        patrons.admin_unit_code as ward_code,
+        patrons.active_patrons as numerator,
+        ward_files.source_files
+    from {{ ref('int_library__active_patrons_by_unit') }} as patrons
+    inner join ward_files
+        on patrons.loan_year = ward_files.year
+        and patrons.admin_structure = ward_files.admin_structure
+        and patrons.admin_unit_code = ward_files.ward_code
+    where patrons.admin_level = 'ward'
 
 ),
 

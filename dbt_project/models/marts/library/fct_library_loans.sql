@@ -7,7 +7,8 @@
         post_hook=[
             "create index if not exists fct_library_loans__loan_id on {{ this }} (loan_id)",
             "create index if not exists fct_library_loans__loaded_at on {{ this }} (_loaded_at)",
-            "create index if not exists fct_library_loans__year_library on {{ this }} (loan_year, library_code)"
+            "create index if not exists fct_library_loans__year_library on {{ this }} (loan_year, library_code)",
+            "create index if not exists fct_library_loans__year_patron on {{ this }} (loan_year, patron_key)"
         ]
     )
 }}

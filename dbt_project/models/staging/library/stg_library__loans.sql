@@ -14,7 +14,9 @@
 -- staging model is an incremental table rather than a view: a nightly run reads only the raw rows
 -- loaded since the last run, keeps the latest version of each loan among them, and replaces any
 -- earlier version already stored (delete+insert on loan_id). The card number is hashed; the
--- patron's birth year and sex are kept for disaggregation.
+-- patron's birth year and sex are kept for disaggregation. The replaced_* columns keep the year,
+-- library and patron of the version a re-delivered loan replaced, so that the incremental aggregates
+-- downstream (int_library__patron_units) can take the loan away from where it was counted.
 with
 
 source as (
@@ -58,4 +60,19 @@ renamed as (
 
 )
 
-select * from renamed
+select
+    renamed.*,
+    {% if is_incremental() %}
+    previous.loan_year as replaced_loan_year,
+    previous.library_code as replaced_library_code,
+    previous.patron_key as replaced_patron_key
+    {% else %}
+    cast(null as integer) as replaced_loan_year,
+    cast(null as text) as replaced_library_code,
+    cast(null as text) as replaced_patron_key
+    {% endif %}
+from renamed
+{% if is_incremental() %}
+left join {{ this }} as previous
+    on renamed.loan_id = previous.loan_id
+{% endif %}

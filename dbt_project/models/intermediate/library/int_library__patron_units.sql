@@ -1,0 +1,220 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['loan_year', 'patron_key'],
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook=[
+            "create index if not exists int_library__patron_units__patron on {{ this }} (loan_year, patron_key)",
+        ]
+    )
+}}
+-- One row per loan year, patron and administrative unit where the patron borrowed at least once that
+-- year: the ward, district and province of every library used (both structures), and for pre-reform
+-- years the new province that received the largest share of the library's old ward. Distinct patrons
+-- per unit are not additive; with one row per patron and unit they become plain counts
+-- (int_library__active_patrons_by_unit).
+--
+-- Incremental, so that a night costs in proportion to its loans, not to the year's millions: a run
+-- recomputes only the (year, patron) pairs of the loans delivered since the previous run — and of the
+-- earlier versions those loans replaced — from fct_library_loans, and replaces all rows of each pair
+-- (delete+insert on loan_year, patron_key). A pair left without any loan keeps one row with
+-- admin_level 'none', which every count ignores. When the map from libraries to units of a year
+-- changed (a new register, new administrative units: its mapping_version differs), every pair of that
+-- year is recomputed; a full refresh recomputes everything.
+with
+
+-- per year, a digest of the map from libraries to units (the libraries' wards, the roll-up of the
+-- wards, the new province of each old ward)
+geography as (
+
+    select md5(
+        (select coalesce(string_agg(concat_ws('|', admin_structure, ward_code, admin_level, admin_unit_code), ','
+            order by admin_structure, ward_code, admin_level), '')
+            from {{ ref('int_admin__ward_rollup') }})
+        || (select coalesce(string_agg(concat_ws('|', old_ward_code, new_province_code), ',' order by old_ward_code), '')
+            from {{ ref('int_admin__new_ward_of_old_ward') }})
+    ) as digest
+
+),
+
+mapping as (
+
+    select
+        libraries.year as loan_year,
+        md5(
+            string_agg(concat_ws('|', libraries.library_code, libraries.admin_structure, libraries.ward_code), ','
+                order by libraries.library_code, libraries.admin_structure)
+            || max(geography.digest)
+        ) as mapping_version
+    from {{ ref('int_library__library_ward_by_year') }} as libraries
+    cross join geography
+    group by libraries.year
+
+),
+
+{% if is_incremental() %}
+
+-- years whose rows were computed with another map: all their pairs are recomputed
+remapped as (
+
+    select stored.loan_year
+    from (
+        select loan_year, max(mapping_version) as mapping_version
+        from {{ this }}
+        group by loan_year
+    ) as stored
+    left join mapping
+        on stored.loan_year = mapping.loan_year
+    where mapping.mapping_version is distinct from stored.mapping_version
+
+),
+
+changed as (
+
+    select loan_year, patron_key, replaced_loan_year, replaced_patron_key
+    from {{ ref('stg_library__loans') }}
+    where _loaded_at > (select max(loans_loaded_at) from {{ this }})
+
+),
+
+pairs as (
+
+    select loan_year, patron_key from changed
+    where patron_key is not null
+    union
+    select replaced_loan_year, replaced_patron_key from changed
+    where replaced_patron_key is not null
+    union
+    select loans.loan_year, loans.patron_key
+    from {{ ref('fct_library_loans') }} as loans
+    inner join remapped
+        on loans.loan_year = remapped.loan_year
+    where loans.patron_key is not null
+    union
+    -- the pairs already stored, so that a pair left without loans is emptied too
+    select stored.loan_year, stored.patron_key
+    from {{ this }} as stored
+    inner join remapped
+        on stored.loan_year = remapped.loan_year
+
+),
+
+{% else %}
+
+pairs as (
+
+    select distinct loan_year, patron_key
+    from {{ ref('fct_library_loans') }}
+    where patron_key is not null
+
+),
+
+{% endif %}
+
+patron_libraries as (
+
+    select distinct
+        loans.loan_year,
+        loans.patron_key,
+        loans.library_code
+    from {{ ref('fct_library_loans') }} as loans
+    inner join pairs
+        on loans.loan_year = pairs.loan_year
+        and loans.patron_key = pairs.patron_key
+
+),
+
+patron_wards as (
+
+    select distinct
+        patron_libraries.loan_year,
+        patron_libraries.patron_key,
+        libraries.admin_structure,
+        libraries.ward_code
+    from patron_libraries
+    inner join {{ ref('int_library__library_ward_by_year') }} as libraries
+        on patron_libraries.library_code = libraries.library_code
+        and patron_libraries.loan_year = libraries.year
+
+),
+
+native as (
+
+    select distinct
+        patron_wards.loan_year,
+        patron_wards.patron_key,
+        rollup.admin_structure,
+        rollup.admin_level,
+        rollup.admin_unit_code
+    from patron_wards
+    inner join {{ ref('int_admin__ward_rollup') }} as rollup
+        on patron_wards.admin_structure = rollup.admin_structure
+        and patron_wards.ward_code = rollup.ward_code
+
+),
+
+projected as (
+
+    select distinct
+        patron_wards.loan_year,
+        patron_wards.patron_key,
+        'post_2025' as admin_structure,
+        'province' as admin_level,
+        new_wards.new_province_code as admin_unit_code
+    from patron_wards
+    inner join {{ ref('int_admin__new_ward_of_old_ward') }} as new_wards
+        on patron_wards.ward_code = new_wards.old_ward_code
+    where patron_wards.admin_structure = 'pre_2025'
+
+),
+
+memberships as (
+
+    select * from native
+    union all
+    select * from projected
+
+),
+
+-- pairs whose loans all moved elsewhere: one row that replaces their old memberships
+emptied as (
+
+    select
+        pairs.loan_year,
+        pairs.patron_key,
+        cast(null as text) as admin_structure,
+        'none' as admin_level,
+        cast(null as text) as admin_unit_code
+    from pairs
+    where not exists (
+        select 1 from memberships
+        where memberships.loan_year = pairs.loan_year
+            and memberships.patron_key = pairs.patron_key
+    )
+
+),
+
+watermark as (
+
+    select max(_loaded_at) as loans_loaded_at
+    from {{ ref('stg_library__loans') }}
+
+)
+
+select
+    cast(unit_rows.loan_year as integer) as loan_year,
+    cast(unit_rows.patron_key as text) as patron_key,
+    cast(unit_rows.admin_structure as text) as admin_structure,
+    cast(unit_rows.admin_level as text) as admin_level,
+    cast(unit_rows.admin_unit_code as text) as admin_unit_code,
+    watermark.loans_loaded_at,
+    mapping.mapping_version
+from (
+    select * from memberships
+    union all
+    select * from emptied
+) as unit_rows
+cross join watermark
+left join mapping
+    on unit_rows.loan_year = mapping.loan_year
