@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from .config import REPO_ROOT, settings
-from .sources import CONTRACTS
+from .sources import CONTRACTS, FAMILIES
 
 log = logging.getLogger("ingestion.pipeline")
 
@@ -159,8 +159,7 @@ def analyze_loaded(run_id: str, url: str | None = None) -> list[str]:
 def _source_selector(source: str) -> str:
     """dbt's selector of a raw table and everything downstream: ``source:library.library_loans+`` (the
     dbt source group is the name of the contract's module)."""
-    group = CONTRACTS[source].__module__.rsplit(".", 1)[-1]
-    return f"source:{group}.{source}+"
+    return f"source:{FAMILIES[source]}.{source}+"
 
 
 def project_fingerprint() -> str:
@@ -261,7 +260,11 @@ def dbt_build(run_id: str, stage: str, full_refresh: bool = False, url: str | No
         args += ["--select", "path:models/reporting"]
     if full_refresh:
         args.append("--full-refresh")
-    run_dbt(args, url)
+    proc = run_dbt(args, url)
+    unmatched = [line for line in proc.stdout.splitlines() if "does not match any enabled nodes" in line]
+    if unmatched:
+        # never record as built what the selection missed: the next night would skip those files
+        raise RuntimeError(f"dbt selection did not match the project: {' '.join(unmatched)}")
     if stage == "models":
         _save_state(run_id, max_file_id, fingerprint, url)
     seconds = time.monotonic() - started

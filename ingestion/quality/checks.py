@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..sources import CONTRACTS, Contract
+from ..sources import CONTRACTS, FAMILIES, Contract
 from ..sources.base import Column, Rule
 from . import descriptions as d
 from .policy import (
@@ -82,7 +82,7 @@ def _header(col: Column) -> str:
 
 
 def _module(contract: Contract) -> str:
-    return CONTRACTS[contract.source].__module__.rsplit(".", 1)[-1] if contract.source in CONTRACTS else "…"
+    return FAMILIES.get(contract.source, "…")
 
 
 def _period_text(contract: Contract, alias: str = "") -> str | None:

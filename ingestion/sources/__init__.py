@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import clc, emis, khuyenhoc, library, survey
 from .base import Column, Contract, Reference, Rule
 from .clc import CLC_ACTIVITIES, CLC_REGISTER
 from .emis import EMIS_SCHOOLS, EMIS_STUDENTS, EMIS_TEACHERS
@@ -28,6 +29,15 @@ CONTRACTS: dict[str, Contract] = {
 
 SOURCES: tuple[str, ...] = tuple(CONTRACTS)
 
+#: The family of each source: the module that declares it (``ingestion/sources/<family>.py``), which is
+#: also the name of its dbt source (``dbt_project/models/staging/<family>/_<family>__sources.yml``).
+FAMILIES: dict[str, str] = {
+    contract.source: module.__name__.rsplit(".", 1)[-1]
+    for module in (clc, emis, khuyenhoc, library, survey)
+    for contract in vars(module).values()
+    if isinstance(contract, Contract)
+}
+
 
 def get_contract(source: str) -> Contract:
     try:
@@ -36,4 +46,4 @@ def get_contract(source: str) -> Contract:
         raise KeyError(f"unknown source {source!r}; expected one of: {', '.join(SOURCES)}") from None
 
 
-__all__ = ["CONTRACTS", "SOURCES", "Column", "Contract", "Reference", "Rule", "get_contract"]
+__all__ = ["CONTRACTS", "FAMILIES", "SOURCES", "Column", "Contract", "Reference", "Rule", "get_contract"]

@@ -1,7 +1,9 @@
--- One row per library and calendar year in which it appears (register or loans): the ward it belongs
--- to that year, from the register of the same year, else the latest earlier register, else the
+-- One row per registered library and calendar year with a register or loans: the ward the library
+-- belongs to that year, from the register of the same year, else the latest earlier register, else the
 -- earliest later one. A pre-reform register used for a post-reform year is carried to the new ward
--- that received the largest share of the old ward.
+-- that received the largest share of the old ward. Every registered library gets a row for every such
+-- year, whether or not it lent that year, so that a year's map only changes with the registers (the
+-- incremental int_library__patron_units recomputes a year when its map changes).
 with
 
 registers as (
@@ -13,9 +15,13 @@ registers as (
 
 years as (
 
-    select library_code, report_year as year from registers
-    union
-    select library_code, loan_year as year from {{ ref('int_library__loans_by_library_year') }}
+    select libraries.library_code, all_years.year
+    from (select distinct library_code from registers) as libraries
+    cross join (
+        select report_year as year from registers
+        union
+        select loan_year as year from {{ ref('int_library__loans_by_library_year') }}
+    ) as all_years
 
 ),
 
