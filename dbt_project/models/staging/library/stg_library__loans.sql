@@ -23,7 +23,13 @@ source as (
 
     select * from {{ source('library', 'library_loans') }}
     {% if is_incremental() %}
-    where _loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    -- the files loaded since the last run, through the index on _file_id (raw._loaded_at is the
+    -- manifest's loaded_at of the file)
+    where _file_id in (
+        select file_id from {{ source('audit', 'load_manifest') }}
+        where source = 'library_loans'
+            and loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    )
     {% endif %}
 
 ),
@@ -63,9 +69,9 @@ renamed as (
 select
     renamed.*,
     {% if is_incremental() %}
-    previous.loan_year as replaced_loan_year,
-    previous.library_code as replaced_library_code,
-    previous.patron_key as replaced_patron_key
+    previous.replaced_loan_year,
+    previous.replaced_library_code,
+    previous.replaced_patron_key
     {% else %}
     cast(null as integer) as replaced_loan_year,
     cast(null as text) as replaced_library_code,
@@ -73,6 +79,13 @@ select
     {% endif %}
 from renamed
 {% if is_incremental() %}
-left join {{ this }} as previous
-    on renamed.loan_id = previous.loan_id
+-- a lateral lookup per loan through the index on loan_id, whatever the planner's estimate
+left join lateral (
+    select
+        stored.loan_year as replaced_loan_year,
+        stored.library_code as replaced_library_code,
+        stored.patron_key as replaced_patron_key
+    from {{ this }} as stored
+    where stored.loan_id = renamed.loan_id
+) as previous on true
 {% endif %}
