@@ -30,8 +30,9 @@ from .policy import (
     raw_suite_name,
 )
 
-#: Checks whose Great Expectations form is an UnexpectedRowsExpectation (a SQL query over ``{batch}``).
-QUERY_EXPECTATION = "UnexpectedRowsExpectation"
+#: Checks whose Great Expectations form is a SQL query over ``{batch}`` that must return no rows
+#: (:class:`ingestion.quality.gx_expectations.UnexpectedRowsCountExpectation`, which only counts them).
+QUERY_EXPECTATION = "UnexpectedRowsCountExpectation"
 MART_KEY = ("indicator_code", "admin_structure", "admin_unit_code", "period", "breakdown")
 
 
@@ -278,11 +279,12 @@ def _rule_check(c: Contract, rule: Rule) -> Check:
     # age_between: age on 31 December of the period's first calendar year
     assert rule.low is not None and rule.high is not None
     first_year = _period_first_year(c)
-    age = f"date_part('year', age(make_date({first_year}, 12, 31), {rule.left}))"
+    # on 31 December the age is the difference of the years: no age() per row
+    age = f"({first_year}) - cast(extract(year from {rule.left}) as integer)"
     query = (
         f"select {', '.join(LINEAGE)}, {rule.left}, {c.period_column} from {{batch}} "
-        f"where {rule.left} is not null "
-        f"and (case when ({first_year}) is not null then {age} end) not between {rule.low} and {rule.high}"
+        f"where {rule.left} is not null and ({first_year}) is not null "
+        f"and {age} not between {rule.low} and {rule.high}"
     )
     return _check(
         c,

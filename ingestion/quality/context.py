@@ -24,6 +24,8 @@ def get_context(engine: sa.Engine) -> FileDataContext:
     point_at(engine)
     import great_expectations as gx
 
+    from . import gx_expectations  # noqa: F401 - registers the project's expectation before suites load
+
     root = gx_project_root()
     root.mkdir(parents=True, exist_ok=True)
     context: Any = gx.get_context(mode="file", project_root_dir=str(root))

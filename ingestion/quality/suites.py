@@ -4,10 +4,11 @@
 context under ``expectations/gx/``. Regenerating is idempotent: an object whose content did not change
 is left alone, so the committed JSON only changes when a contract or the policy changes.
 
-Batches: every raw table has one query asset selecting the rows of the files being validated
-(``_file_id in (select file_id from audit.quality_batch ...)``); validate_batch fills that small table
-with the run's loaded files, so the database does the filtering with the ``_file_id`` index and the
-cost grows with the day's data, not with the history. The committed configuration never changes per run.
+Batches: every raw table has one table asset, the view ``audit.quality_batch__<source>`` over the rows
+of the files being validated (``_file_id in (select file_id from audit.quality_batch ...)``);
+validate_batch fills that small table with the run's loaded files, so the database does the filtering
+with the ``_file_id`` index and the cost grows with the day's data, not with the history. The committed
+configuration never changes per run.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..sources import CONTRACTS
 from .checks import Check, all_checks
 from .context import get_context
 from .policy import (
-    BATCH_TABLE,
     DATASOURCE,
     MARTS_SUITE,
     MARTS_TABLE,
     URL_VAR,
+    batch_view,
 )
 from .tables import ensure_tables
 
@@ -36,15 +36,19 @@ DOCS_ACTION = "update_data_docs"
 GX_SEVERITY = {"error": "critical", "warning": "warning"}
 
 
-def asset_query(suite: str) -> str:
-    """The SELECT of a suite's batch (a static query; the batch table says which files)."""
+def asset_table(suite: str) -> tuple[str, str]:
+    """(schema, table) of a suite's table asset: the batch view of a raw suite, the mart itself."""
     if suite == MARTS_SUITE:
-        return f"select * from {MARTS_TABLE}"
-    source = suite.removeprefix("raw_")
-    return (
-        f"select t.* from {CONTRACTS[source].table} t where t._file_id in "
-        f"(select q.file_id from {BATCH_TABLE} q where q.source = '{source}')"
-    )
+        schema, table = MARTS_TABLE.split(".", 1)
+    else:
+        schema, table = batch_view(suite.removeprefix("raw_")).split(".", 1)
+    return schema, table
+
+
+def asset_query(suite: str) -> str:
+    """The SELECT of a suite's batch (what the failing-row samples read)."""
+    schema, table = asset_table(suite)
+    return f"select * from {schema}.{table}"
 
 
 #: Result format of every checkpoint. No unexpected values in the Data Docs (some sources carry personal
@@ -74,7 +78,9 @@ def _notes(check: Check) -> dict[str, Any]:
 def build_expectation(check: Check) -> Any:
     import great_expectations.expectations as gxe
 
-    cls = getattr(gxe, check.expectation)
+    from . import gx_expectations
+
+    cls = getattr(gx_expectations, check.expectation, None) or getattr(gxe, check.expectation)
     meta = {**check.meta(), "notes": _notes(check)}
     return cls(
         **check.kwargs,
@@ -117,13 +123,13 @@ def _datasource(context: Any) -> Any:
         return context.data_sources.add_postgres(DATASOURCE, connection_string="${" + URL_VAR + "}")
 
 
-def _asset(datasource: Any, name: str, query: str) -> Any:
+def _asset(datasource: Any, name: str, schema: str, table: str) -> Any:
     if name in datasource.get_asset_names():
         asset = datasource.get_asset(name)
-        if asset.query == query:
+        if getattr(asset, "table_name", None) == table and getattr(asset, "schema_name", None) == schema:
             return asset
         datasource.delete_asset(name)
-    asset = datasource.add_query_asset(name, query=query)
+    asset = datasource.add_table_asset(name, table_name=table, schema_name=schema)
     asset.add_batch_definition_whole_table(BATCH_DEFINITION)
     return asset
 
@@ -137,13 +143,39 @@ def _validation_definition(context: Any, name: str, asset: Any) -> Any:
         vd = context.validation_definitions.get(name)
     except Exception:  # noqa: BLE001 - missing from the store
         vd = None
-    if vd is not None and vd.suite.id == suite.id and vd.batch_definition.id == batch_definition.id:
+    if (
+        vd is not None
+        and vd.suite.id == suite.id
+        and _stored_batch_definition_id(name) == batch_definition.id
+    ):
         return vd
     if vd is not None:
         context.validation_definitions.delete(name)
     return context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
     )
+
+
+def _stored(store: str, name: str) -> dict[str, Any]:
+    """A committed object as written (GX resolves stale ids by name when it loads an object, so the
+    loaded object cannot tell that the file needs rewriting)."""
+    import json
+
+    from .policy import gx_project_root
+
+    path = gx_project_root() / "gx" / store / f"{name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _stored_batch_definition_id(name: str) -> str | None:
+    return _stored("validation_definitions", name).get("data", {}).get("batch_definition", {}).get("id")
+
+
+def _stored_ids(store: str, name: str, key: str) -> list[str]:
+    return [item.get("id") for item in _stored(store, name).get(key, [])]
 
 
 def checkpoint(name: str, validation_definitions: list[Any]) -> Any:
@@ -164,9 +196,9 @@ def _save_checkpoint(context: Any, name: str, validation_definitions: list[Any])
     except Exception:  # noqa: BLE001 - missing from the store
         cp = None
     if cp is not None:
-        if cp.result_format == RESULT_FORMAT and [v.id for v in cp.validation_definitions] == [
-            v.id for v in validation_definitions
-        ]:
+        if cp.result_format == RESULT_FORMAT and _stored_ids(
+            "checkpoints", name, "validation_definitions"
+        ) == [v.id for v in validation_definitions]:
             return
         context.checkpoints.delete(name)
     context.checkpoints.add(checkpoint(name, validation_definitions))
@@ -184,7 +216,7 @@ def generate(engine: sa.Engine | None = None) -> dict[str, int]:
     definitions: dict[str, Any] = {}
     for name, checks in all_checks().items():
         changed = _save_suite(context, name, checks)
-        asset = _asset(datasource, name, asset_query(name))
+        asset = _asset(datasource, name, *asset_table(name))
         definitions[name] = _validation_definition(context, name, asset)
         sizes[name] = len(checks)
         log.info("suite %s: %d expectations%s", name, len(checks), " (updated)" if changed else "")

@@ -1,6 +1,8 @@
 """The validation's working tables in ``audit`` (created on first use, idempotent).
 
-* ``audit.quality_batch`` — the files being validated (source, file_id); the query assets read it.
+* ``audit.quality_batch`` — the files being validated (source, file_id).
+* ``audit.quality_batch__<source>`` — a view per source over the raw rows of those files: the table
+  assets of the raw suites.
 * ``audit.quality_ward_periods`` / ``audit.quality_ward_codes`` — the ward codes valid for each
   period present in a batch, from ``ingestion.reference.ward_codes_for_period`` (the same CSV seed
   dbt loads), so the ward check works before dbt has ever run and follows the 2025 reform.
@@ -13,7 +15,8 @@ import io
 
 import sqlalchemy as sa
 
-from .policy import BATCH_TABLE, WARD_CODES_TABLE, WARD_PERIODS_TABLE
+from ..sources import CONTRACTS
+from .policy import BATCH_TABLE, WARD_CODES_TABLE, WARD_PERIODS_TABLE, batch_view
 
 DDL = f"""
 create schema if not exists audit;
@@ -37,10 +40,53 @@ create table if not exists {WARD_CODES_TABLE} (
 """
 
 
+def batch_views_ddl() -> str:
+    """(Re)create the batch view of every source: ``t.*`` is expanded when a view is created, so a
+    contract that gained a column needs the view created again."""
+    statements = []
+    for source, contract in CONTRACTS.items():
+        view = batch_view(source)
+        statements.append(
+            f"drop view if exists {view};\n"
+            f"create view {view} as select t.* from {contract.table} t where t._file_id in "
+            f"(select q.file_id from {BATCH_TABLE} q where q.source = '{source}');"
+        )
+    return "\n".join(statements)
+
+
 def ensure_tables(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("select pg_advisory_xact_lock(7240003)"))
         conn.exec_driver_sql(DDL)
+        have = {
+            r[0]
+            for r in conn.execute(
+                sa.text(
+                    "select viewname from pg_views where schemaname = 'audit' and viewname like 'quality_batch__%'"
+                )
+            )
+        }
+        if have != {batch_view(s).split(".", 1)[1] for s in CONTRACTS} or _views_stale(conn):
+            conn.exec_driver_sql(batch_views_ddl())
+
+
+def _views_stale(conn: sa.Connection) -> bool:
+    """A batch view has fewer columns than its raw table (the contract gained a column)."""
+    rows = conn.execute(
+        sa.text(
+            "select v.table_name, count(*) from information_schema.columns v "
+            "where v.table_schema = 'audit' and v.table_name like 'quality_batch\\_\\_%' group by 1"
+        )
+    ).all()
+    views = dict(rows)
+    raw = dict(
+        conn.execute(
+            sa.text(
+                "select table_name, count(*) from information_schema.columns where table_schema = 'raw' group by 1"
+            )
+        ).all()
+    )
+    return any(views.get(f"quality_batch__{s}") != raw.get(s) for s in CONTRACTS)
 
 
 def _fingerprint() -> str:

@@ -59,18 +59,20 @@ mapping as (
 
 {% if is_incremental() %}
 
--- years whose rows were computed with another map: all their pairs are recomputed
+-- years whose rows were computed with another map: all their pairs are recomputed. Every row of a
+-- year carries the same version (a remapped year is recomputed whole), so one row per year tells,
+-- found through the unique index that starts with loan_year.
 remapped as (
 
-    select stored.loan_year
-    from (
-        select loan_year, max(mapping_version) as mapping_version
-        from {{ this }}
-        group by loan_year
+    select mapping.loan_year
+    from mapping
+    cross join lateral (
+        select stored.mapping_version
+        from {{ this }} as stored
+        where stored.loan_year = mapping.loan_year
+        limit 1
     ) as stored
-    left join mapping
-        on stored.loan_year = mapping.loan_year
-    where mapping.mapping_version is distinct from stored.mapping_version
+    where stored.mapping_version is distinct from mapping.mapping_version
 
 ),
 
