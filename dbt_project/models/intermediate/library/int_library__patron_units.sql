@@ -4,9 +4,9 @@
         unique_key=['loan_year', 'patron_hash'],
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
-        post_hook=[
-            "create unique index if not exists int_library__patron_units__grain on {{ this }}"
-            " (loan_year, patron_hash, admin_structure, admin_level, admin_unit_code)",
+        indexes=[
+            {'columns': ['loan_year', 'patron_hash', 'admin_structure', 'admin_level', 'admin_unit_code'],
+             'unique': true},
         ]
     )
 }}

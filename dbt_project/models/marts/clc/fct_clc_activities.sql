@@ -4,7 +4,7 @@
         unique_key='activity_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
-        post_hook="create index if not exists fct_clc_activities__loaded_at on {{ this }} (_loaded_at)"
+        indexes=[{'columns': ['_loaded_at']}]
     )
 }}
 -- One row per class or event of a community learning centre (latest delivered version), dated by its

@@ -1,6 +1,6 @@
 {{
     config(
-        post_hook="create index if not exists fct_enrolment__year_school on {{ this }} (school_year, school_code)"
+        indexes=[{'columns': ['school_year', 'school_code']}]
     )
 }}
 -- Aggregated enrolment: one row per school year, school, grade, status, sex, disability, age on

@@ -2,7 +2,7 @@
     config(
         alias='indicator_values',
         contract={'enforced': true},
-        post_hook="create index if not exists indicator_values__lookup on {{ this }} (indicator_code, admin_structure, admin_level, admin_unit_code, period)"
+        indexes=[{'columns': ['indicator_code', 'admin_structure', 'admin_level', 'admin_unit_code', 'period']}]
     )
 }}
 -- marts.indicator_values: the long table every report is built from (shared/spec/warehouse.md).

@@ -4,11 +4,11 @@
         unique_key='loan_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
-        post_hook=[
-            "create index if not exists fct_library_loans__loan_id on {{ this }} (loan_id)",
-            "create index if not exists fct_library_loans__loaded_at on {{ this }} (_loaded_at)",
-            "create index if not exists fct_library_loans__year_library on {{ this }} (loan_year, library_code)",
-            "create index if not exists fct_library_loans__year_patron on {{ this }} (loan_year, patron_key)"
+        indexes=[
+            {'columns': ['loan_id'], 'unique': true},
+            {'columns': ['_loaded_at']},
+            {'columns': ['loan_year', 'library_code']},
+            {'columns': ['loan_year', 'patron_key']},
         ]
     )
 }}

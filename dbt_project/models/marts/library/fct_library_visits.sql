@@ -4,7 +4,7 @@
         unique_key=['library_code', 'visit_date'],
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
-        post_hook="create index if not exists fct_library_visits__loaded_at on {{ this }} (_loaded_at)"
+        indexes=[{'columns': ['_loaded_at']}]
     )
 }}
 -- One row per library and day: visitors, of whom female and under 16, and online sessions (latest

@@ -4,9 +4,9 @@
         unique_key='loan_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
-        post_hook=[
-            "create index if not exists stg_library__loans__loan_id on {{ this }} (loan_id)",
-            "create index if not exists stg_library__loans__loaded_at on {{ this }} (_loaded_at)"
+        indexes=[
+            {'columns': ['loan_id'], 'unique': true},
+            {'columns': ['_loaded_at']},
         ]
     )
 }}
