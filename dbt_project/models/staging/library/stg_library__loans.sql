@@ -15,8 +15,9 @@
 -- loaded since the last run, keeps the latest version of each loan among them, and replaces any
 -- earlier version already stored (delete+insert on loan_id). The card number is hashed; the
 -- patron's birth year and sex are kept for disaggregation. The replaced_* columns keep the year,
--- library and patron of the version a re-delivered loan replaced, so that the incremental aggregates
--- downstream (int_library__patron_units) can take the loan away from where it was counted.
+-- library, patron and channel of the version a re-delivered loan replaced, so that the incremental
+-- aggregates downstream (int_library__patron_units, int_library__loans_by_library_year) can take the
+-- loan away from where it was counted.
 with
 
 source as (
@@ -71,11 +72,13 @@ select
     {% if is_incremental() %}
     previous.replaced_loan_year,
     previous.replaced_library_code,
-    previous.replaced_patron_key
+    previous.replaced_patron_key,
+    previous.replaced_is_electronic
     {% else %}
     cast(null as integer) as replaced_loan_year,
     cast(null as text) as replaced_library_code,
-    cast(null as text) as replaced_patron_key
+    cast(null as text) as replaced_patron_key,
+    cast(null as boolean) as replaced_is_electronic
     {% endif %}
 from renamed
 {% if is_incremental() %}
@@ -84,7 +87,8 @@ left join lateral (
     select
         stored.loan_year as replaced_loan_year,
         stored.library_code as replaced_library_code,
-        stored.patron_key as replaced_patron_key
+        stored.patron_key as replaced_patron_key,
+        stored.is_electronic as replaced_is_electronic
     from {{ this }} as stored
     where stored.loan_id = renamed.loan_id
 ) as previous on true
