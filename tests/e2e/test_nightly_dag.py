@@ -17,6 +17,8 @@ from ingestion.sources import SOURCES
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 def run_dag(
@@ -137,6 +139,58 @@ def test_outputs_written(first_run):
     assert (out / "data_docs" / "index.html").exists()
 
 
+def test_quality_report_shows_the_quarantined_rows_in_a_browser(first_run, engine, tmp_path):
+    """The auditor's report of the run, rendered by headless Chromium: the sample's deliberately bad rows
+    are listed with their file and row number, and the report says the gate passed."""
+    report = first_run["output"] / "quality" / "latest.html"
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but /usr/bin/chromium is missing: apt-get install -y chromium")
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium); CI is not set")
+    with engine.connect() as conn:
+        bad = conn.execute(
+            sa.text(
+                "select m.source, m.file_name, q.row_number, q.errors -> 0 ->> 'rule' as rule"
+                " from audit.quarantine q join audit.load_manifest m using (file_id)"
+                " order by m.source, q.file_id, q.row_number"
+            )
+        ).all()
+    assert bad
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+    flags += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    dom = subprocess.run(
+        [str(CHROMIUM), *flags, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    assert "Quality gate: passed" in html
+    shown = 0
+    for source in sorted({r.source for r in bad}):
+        first = next(r for r in bad if r.source == source)  # the report lists the first rows of each source
+        row = f">{first.row_number:,}</td>".replace(",", ".")  # numbers as the report writes them: 3.556
+        assert first.file_name in html and row in html and first.rule in html, (source, first)
+        shown += 1
+    assert shown >= 5
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "demo_quality_report.png"
+    subprocess.run(
+        [
+            str(CHROMIUM),
+            *flags,
+            f"--user-data-dir={tmp_path / 'shot'}",
+            f"--screenshot={shot}",
+            "--window-size=1400,3000",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.exists() and shot.stat().st_size > 10_000
+
+
 def test_second_run_is_a_noop_for_indicators(first_run, engine):
     with engine.connect() as conn:
         before = _indicator_snapshot(conn)
@@ -148,3 +202,10 @@ def test_second_run_is_a_noop_for_indicators(first_run, engine):
         files_after = conn.execute(sa.text("select count(*) from audit.load_manifest")).scalar()
     assert after == before
     assert files_after == files_before, "already-loaded files must not be loaded again"
+    with engine.connect() as conn:
+        built = conn.execute(
+            sa.text(
+                "select message from audit.run_log where step = 'dbt_models' order by log_id desc limit 1"
+            )
+        ).scalar()
+    assert built.startswith("nothing new"), "a night without new files rebuilds nothing"
