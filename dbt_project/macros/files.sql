@@ -7,6 +7,6 @@
         select distinct cast(file_id as bigint)
         from unnest(string_to_array(string_agg(array_to_string({{ array_column }}, ','), ','), ',')) as file_id
         where file_id <> ''
-        order by 1
+        order by cast(file_id as bigint)
     )
 {%- endmacro %}

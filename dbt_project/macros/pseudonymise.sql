@@ -14,7 +14,7 @@
     {%- endif %}
     case
         when {{ column }} is null then null
-        else encode(hmac({{ column }}::text, '{{ env_var("LCP_HMAC_KEY") }}', 'sha256'), 'hex')
+        else encode(hmac(cast({{ column }} as text), '{{ env_var("LCP_HMAC_KEY") }}', 'sha256'), 'hex')
     end
 {%- endmacro %}
 

@@ -80,6 +80,8 @@ base as (
 
 figures as (
 
+    -- a union takes its column names from the first branch and matches the others by position: the
+    -- aliases of the later branches only make each value's column visible
     select city, province_code, admin_unit_code, admin_level, admin_structure, year,
         1 as figure_order, 'population' as figure_code, 'Dân số' as figure_name_vi, 'Population' as figure_name_en,
         population as value, 'persons' as unit,
@@ -87,34 +89,46 @@ figures as (
     from base
     union all
     select city, province_code, admin_unit_code, admin_level, admin_structure, year,
-        2, 'area_km2', 'Diện tích', 'Area', area_km2, 'km²', source, verified,
-        case when area_km2 is null then 'not_provided' else 'ok' end
+        2 as figure_order, 'area_km2' as figure_code,
+        'Diện tích' as figure_name_vi, 'Area' as figure_name_en,
+        area_km2 as value, 'km²' as unit, source, verified,
+        case when area_km2 is null then 'not_provided' else 'ok' end as quality_flag
     from base
     union all
     select city, province_code, admin_unit_code, admin_level, admin_structure, year,
-        3, 'population_density', 'Mật độ dân số', 'Population density', population / nullif(area_km2, 0), 'persons per km²',
-        'Population / area', verified,
-        case when area_km2 is null then 'not_provided' else population_flag end
+        3 as figure_order, 'population_density' as figure_code,
+        'Mật độ dân số' as figure_name_vi, 'Population density' as figure_name_en,
+        population / nullif(area_km2, 0) as value, 'persons per km²' as unit,
+        'Population / area' as source, verified,
+        case when area_km2 is null then 'not_provided' else population_flag end as quality_flag
     from base
     union all
     select city, province_code, admin_unit_code, admin_level, admin_structure, year,
-        4, 'gdp_per_capita_city_usd', 'GRDP bình quân đầu người của thành phố', 'GDP per capita of the city', gdp_per_capita_city_usd, 'USD',
-        source, verified, case when gdp_per_capita_city_usd is null then 'not_provided' else 'ok' end
+        4 as figure_order, 'gdp_per_capita_city_usd' as figure_code,
+        'GRDP bình quân đầu người của thành phố' as figure_name_vi, 'GDP per capita of the city' as figure_name_en,
+        gdp_per_capita_city_usd as value, 'USD' as unit, source, verified,
+        case when gdp_per_capita_city_usd is null then 'not_provided' else 'ok' end as quality_flag
     from base
     union all
     select city, province_code, admin_unit_code, admin_level, admin_structure, year,
-        5, 'gdp_per_capita_country_usd', 'GDP bình quân đầu người của cả nước', 'GDP per capita of the country', gdp_per_capita_country_usd, 'USD',
-        source, verified, case when gdp_per_capita_country_usd is null then 'not_provided' else 'ok' end
+        5 as figure_order, 'gdp_per_capita_country_usd' as figure_code,
+        'GDP bình quân đầu người của cả nước' as figure_name_vi, 'GDP per capita of the country' as figure_name_en,
+        gdp_per_capita_country_usd as value, 'USD' as unit, source, verified,
+        case when gdp_per_capita_country_usd is null then 'not_provided' else 'ok' end as quality_flag
     from base
     union all
     select city, province_code, admin_unit_code, admin_level, admin_structure, year,
-        6, 'avg_years_schooling_male', 'Số năm đi học bình quân (nam)', 'Average years of schooling (male)', avg_years_schooling_male, 'years',
-        source, verified, case when avg_years_schooling_male is null then 'not_provided' else 'ok' end
+        6 as figure_order, 'avg_years_schooling_male' as figure_code,
+        'Số năm đi học bình quân (nam)' as figure_name_vi, 'Average years of schooling (male)' as figure_name_en,
+        avg_years_schooling_male as value, 'years' as unit, source, verified,
+        case when avg_years_schooling_male is null then 'not_provided' else 'ok' end as quality_flag
     from base
     union all
     select city, province_code, admin_unit_code, admin_level, admin_structure, year,
-        7, 'avg_years_schooling_female', 'Số năm đi học bình quân (nữ)', 'Average years of schooling (female)', avg_years_schooling_female, 'years',
-        source, verified, case when avg_years_schooling_female is null then 'not_provided' else 'ok' end
+        7 as figure_order, 'avg_years_schooling_female' as figure_code,
+        'Số năm đi học bình quân (nữ)' as figure_name_vi, 'Average years of schooling (female)' as figure_name_en,
+        avg_years_schooling_female as value, 'years' as unit, source, verified,
+        case when avg_years_schooling_female is null then 'not_provided' else 'ok' end as quality_flag
     from base
 
 )

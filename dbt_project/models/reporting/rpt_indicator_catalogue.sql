@@ -14,7 +14,8 @@ national_targets as (
     select
         indicator_code,
         string_agg(
-            target_value::text || coalesce(' (' || target_year::text || ')', '') || ' — ' || source_document,
+            cast(target_value as text) || coalesce(' (' || cast(target_year as text) || ')', '')
+                || ' — ' || source_document,
             '; ' order by target_year nulls first
         ) as national_targets
     from {{ ref('indicator_targets') }}

@@ -12,7 +12,7 @@ ranked as (
         population_share,
         row_number() over (
             partition by old_ward_code
-            order by population_share desc, new_ward_code
+            order by population_share desc, new_ward_code asc
         ) as share_rank
     from {{ ref('dim_ward_crosswalk') }}
 

@@ -46,54 +46,74 @@ school_files as (
 
 ),
 
+students_by_level as (
+
+    select *
+    from students
+    where education_level in ('Mầm non', 'Tiểu học', 'THCS', 'THPT')
+
+),
+
+teachers_by_level as (
+
+    select *
+    from teachers
+    where school_level in ('Mầm non', 'Tiểu học', 'THCS', 'THPT')
+
+),
+
 by_level as (
 
     select
-        coalesce(students.school_year, teachers.school_year) as school_year,
-        coalesce(students.school_year_start, teachers.school_year_start) as school_year_start,
-        coalesce(students.ward_code, teachers.ward_code) as ward_code,
-        coalesce(students.education_level, teachers.school_level) as breakdown,
-        coalesce(students.students, 0) as students,
-        coalesce(teachers.teachers, 0) as teachers,
-        coalesce(students.source_files, cast(array[] as bigint[]))
-            || coalesce(teachers.source_files, cast(array[] as bigint[])) as source_files
-    from (
-        select * from students where education_level in ('Mầm non', 'Tiểu học', 'THCS', 'THPT')
-    ) as students
-    full outer join (
-        select * from teachers where school_level in ('Mầm non', 'Tiểu học', 'THCS', 'THPT')
-    ) as teachers
-        on students.school_year = teachers.school_year
-        and students.ward_code = teachers.ward_code
-        and students.education_level = teachers.school_level
+        coalesce(students_by_level.school_year, teachers_by_level.school_year) as school_year,
+        coalesce(students_by_level.school_year_start, teachers_by_level.school_year_start) as school_year_start,
+        coalesce(students_by_level.ward_code, teachers_by_level.ward_code) as ward_code,
+        coalesce(students_by_level.education_level, teachers_by_level.school_level) as breakdown,
+        coalesce(students_by_level.students, 0) as students,
+        coalesce(teachers_by_level.teachers, 0) as teachers,
+        coalesce(students_by_level.source_files, cast(array[] as bigint[]))
+            || coalesce(teachers_by_level.source_files, cast(array[] as bigint[])) as source_files
+    from students_by_level
+    full outer join teachers_by_level
+        on students_by_level.school_year = teachers_by_level.school_year
+        and students_by_level.ward_code = teachers_by_level.ward_code
+        and students_by_level.education_level = teachers_by_level.school_level
+
+),
+
+students_all_levels as (
+
+    select school_year, school_year_start, ward_code, sum(students) as students,
+        {{ agg_file_ids('source_files') }} as source_files
+    from students
+    group by school_year, school_year_start, ward_code
+
+),
+
+teachers_all_levels as (
+
+    select school_year, school_year_start, ward_code, sum(teachers) as teachers,
+        {{ agg_file_ids('source_files') }} as source_files
+    from teachers
+    group by school_year, school_year_start, ward_code
 
 ),
 
 all_levels as (
 
     select
-        coalesce(students.school_year, teachers.school_year) as school_year,
-        coalesce(students.school_year_start, teachers.school_year_start) as school_year_start,
-        coalesce(students.ward_code, teachers.ward_code) as ward_code,
+        coalesce(students_all_levels.school_year, teachers_all_levels.school_year) as school_year,
+        coalesce(students_all_levels.school_year_start, teachers_all_levels.school_year_start) as school_year_start,
+        coalesce(students_all_levels.ward_code, teachers_all_levels.ward_code) as ward_code,
         '' as breakdown,
-        coalesce(students.students, 0) as students,
-        coalesce(teachers.teachers, 0) as teachers,
-        coalesce(students.source_files, cast(array[] as bigint[]))
-            || coalesce(teachers.source_files, cast(array[] as bigint[])) as source_files
-    from (
-        select school_year, school_year_start, ward_code, sum(students) as students,
-            {{ agg_file_ids('source_files') }} as source_files
-        from students
-        group by school_year, school_year_start, ward_code
-    ) as students
-    full outer join (
-        select school_year, school_year_start, ward_code, sum(teachers) as teachers,
-            {{ agg_file_ids('source_files') }} as source_files
-        from teachers
-        group by school_year, school_year_start, ward_code
-    ) as teachers
-        on students.school_year = teachers.school_year
-        and students.ward_code = teachers.ward_code
+        coalesce(students_all_levels.students, 0) as students,
+        coalesce(teachers_all_levels.teachers, 0) as teachers,
+        coalesce(students_all_levels.source_files, cast(array[] as bigint[]))
+            || coalesce(teachers_all_levels.source_files, cast(array[] as bigint[])) as source_files
+    from students_all_levels
+    full outer join teachers_all_levels
+        on students_all_levels.school_year = teachers_all_levels.school_year
+        and students_all_levels.ward_code = teachers_all_levels.ward_code
 
 ),
 

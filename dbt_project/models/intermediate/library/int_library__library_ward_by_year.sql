@@ -13,15 +13,26 @@ registers as (
 
 ),
 
+libraries as (
+
+    select distinct library_code
+    from registers
+
+),
+
+all_years as (
+
+    select report_year as year from registers
+    union
+    select loan_year as year from {{ ref('int_library__loans_by_library_year') }}
+
+),
+
 years as (
 
     select libraries.library_code, all_years.year
-    from (select distinct library_code from registers) as libraries
-    cross join (
-        select report_year as year from registers
-        union
-        select loan_year as year from {{ ref('int_library__loans_by_library_year') }}
-    ) as all_years
+    from libraries
+    cross join all_years
 
 ),
 

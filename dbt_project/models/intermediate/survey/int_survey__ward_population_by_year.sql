@@ -81,7 +81,7 @@ matched as (
         candidates.source_files,
         row_number() over (
             partition by candidates.ward_code, years.year
-            order by candidates.survey_year desc, candidates.is_projected
+            order by candidates.survey_year desc, candidates.is_projected asc
         ) as survey_rank
     from candidates
     inner join years

@@ -15,7 +15,9 @@ activities as (
 
     select * from {{ ref('stg_clc__activities') }}
     {% if is_incremental() %}
-    where _loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    where _loaded_at > (
+        select coalesce(max(stored._loaded_at), cast('-infinity' as timestamptz)) from {{ this }} as stored
+    )
     {% endif %}
 
 )

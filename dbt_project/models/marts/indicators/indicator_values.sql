@@ -281,11 +281,14 @@ flagged as (
     select
         targeted.*,
         array_remove(array[
-            case when not is_count and (denominator is null or denominator = 0) then 'no_denominator' end,
-            case when has_failed_validation then 'failed_validation' end,
-            case when wards_reported < wards_expected then 'incomplete' end,
-            case when is_population_fallback then 'population_fallback' end,
-            case when is_apportioned then 'apportioned' end
+            case
+                when not targeted.is_count and (targeted.denominator is null or targeted.denominator = 0)
+                    then 'no_denominator'
+            end,
+            case when targeted.has_failed_validation then 'failed_validation' end,
+            case when targeted.wards_reported < targeted.wards_expected then 'incomplete' end,
+            case when targeted.is_population_fallback then 'population_fallback' end,
+            case when targeted.is_apportioned then 'apportioned' end
         ], null) as quality_flags
     from targeted
 

@@ -27,9 +27,11 @@ source as (
     -- the files loaded since the last run, through the index on _file_id (raw._loaded_at is the
     -- manifest's loaded_at of the file)
     where _file_id in (
-        select file_id from {{ source('audit', 'load_manifest') }}
-        where source = 'library_loans'
-            and loaded_at > (select coalesce(max(_loaded_at), '-infinity'::timestamptz) from {{ this }})
+        select manifest.file_id from {{ source('audit', 'load_manifest') }} as manifest
+        where manifest.source = 'library_loans'
+            and manifest.loaded_at > (
+                select coalesce(max(stored._loaded_at), cast('-infinity' as timestamptz)) from {{ this }} as stored
+            )
     )
     {% endif %}
 
