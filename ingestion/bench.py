@@ -334,8 +334,23 @@ def run(scale: float, seed: int) -> dict:
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown_table(results)
     (BENCH_DIR / "results.md").write_text(table)
+    _update_readme(table)
     print("\n" + table)
     return results
+
+
+README_BEGIN, README_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def _update_readme(table: str) -> None:
+    """Put the latest table into README.md between its bench markers (the README shows the last run)."""
+    readme = REPO_ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_BEGIN not in text or README_END not in text:
+        return
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_BEGIN}\n{table}{README_END}{tail}", encoding="utf-8")
 
 
 def step_generate(out: str, scale: str, seed: str) -> dict:
