@@ -147,13 +147,17 @@ def test_quality_report_shows_the_quarantined_rows_in_a_browser(first_run, engin
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but /usr/bin/chromium is missing: apt-get install -y chromium")
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium); CI is not set")
-    with engine.connect() as conn:
+    with engine.connect() as conn:  # the DAG's run (other tests share the database)
+        run_id = conn.execute(
+            sa.text("select run_id from audit.run_log where step = 'finish' order by log_id desc limit 1")
+        ).scalar()
         bad = conn.execute(
             sa.text(
                 "select m.source, m.file_name, q.row_number, q.errors -> 0 ->> 'rule' as rule"
-                " from audit.quarantine q join audit.load_manifest m using (file_id)"
+                " from audit.quarantine q join audit.load_manifest m using (file_id) where q.run_id = :r"
                 " order by m.source, q.file_id, q.row_number"
-            )
+            ),
+            {"r": run_id},
         ).all()
     assert bad
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
