@@ -79,20 +79,14 @@ def start_run(run_id: str, landing_dir: str, full_refresh: bool, url: str | None
     return {"run_id": run_id, "landing_dir": landing_dir, "full_refresh": full_refresh}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def discover(landing_dir: str | Path, url: str | None = None) -> dict[str, list[dict[str, str]]]:
     """New files of the landing folder, split into reference sources and the rest.
 
     A file is new unless a file with the same source and checksum (sha256) was loaded before, whatever
     its name. Files in an unknown subfolder are reported, never loaded or touched.
     """
+    from .loader import sha256_of
+
     root = Path(landing_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"landing folder {root} does not exist")
@@ -114,7 +108,7 @@ def discover(landing_dir: str | Path, url: str | None = None) -> dict[str, list[
                 or path.suffix.lower() not in DATA_SUFFIXES
             ):
                 continue
-            if (folder.name, _sha256(path)) in seen_sha:
+            if (folder.name, sha256_of(path)) in seen_sha:
                 continue
             group = "reference" if folder.name in REFERENCE_SOURCES else "facts"
             found[group].append({"source": folder.name, "path": str(path.resolve())})
@@ -130,26 +124,26 @@ def load_one(file: dict[str, str], run_id: str, url: str | None = None) -> dict:
     return json.loads(json.dumps(row, default=str))
 
 
-def analyze_loaded(run_id: str, url: str | None = None) -> list[str]:
-    """``analyze`` the raw tables that received rows in this run, and the audit tables dbt reads.
+def sources_with_new_files(after_file_id: int, url: str | None = None) -> list[str]:
+    """The sources whose loaded files came after ``after_file_id`` in audit.load_manifest (with rows)."""
+    with _engine(url).connect() as conn:
+        sources = conn.execute(
+            sa.text(
+                "select distinct source from audit.load_manifest where status = 'loaded'"
+                " and rows_loaded > 0 and file_id > :f order by source"
+            ),
+            {"f": after_file_id},
+        ).scalars()
+        return [s for s in sources if s in CONTRACTS]
+
+
+def analyze(sources: list[str], url: str | None = None) -> list[str]:
+    """``analyze`` the raw tables of these sources, and the audit tables dbt reads.
 
     Autovacuum gets to freshly loaded tables only after a while; planned without statistics, the
     staging and mart queries of the same night pick nested loops over millions of rows.
     """
-    with _engine(url).connect() as conn:
-        sources = (
-            conn.execute(
-                sa.text(
-                    "select distinct source from audit.load_manifest where run_id = :r and status = 'loaded'"
-                    " and rows_loaded > 0"
-                ),
-                {"r": run_id},
-            )
-            .scalars()
-            .all()
-        )
-    tables = [CONTRACTS[s].table for s in sorted(sources) if s in CONTRACTS]
-    tables += ["audit.load_manifest", "audit.quarantine"]
+    tables = [CONTRACTS[s].table for s in sources] + ["audit.load_manifest", "audit.quarantine"]
     with _engine(url).begin() as conn:
         for table in tables:
             conn.execute(sa.text(f"analyze {table}"))
@@ -201,27 +195,15 @@ def _save_state(run_id: str, max_file_id: int, fingerprint: str, url: str | None
 
 
 def models_selection(
-    state: tuple[int, str] | None, fingerprint: str, full_refresh: bool, url: str | None = None
+    state: tuple[int, str] | None, fingerprint: str, full_refresh: bool, sources: list[str]
 ) -> list[str] | None:
     """What the nightly ``dbt build`` of the models selects: ``None`` for everything (the first build on
     this warehouse, a new version of the dbt project, or full_refresh), else everything downstream of the
-    raw tables that received files since the last successful build — possibly nothing. The cost of a
-    night then follows its new data, not the history."""
+    raw tables that received files since the last successful build (``sources``) — possibly nothing.
+    The cost of a night then follows its new data, not the history."""
     if state is None or full_refresh or state[1] != fingerprint:
         return None
-    with _engine(url).connect() as conn:
-        sources = (
-            conn.execute(
-                sa.text(
-                    "select distinct source from audit.load_manifest where status = 'loaded'"
-                    " and rows_loaded > 0 and file_id > :f order by source"
-                ),
-                {"f": state[0]},
-            )
-            .scalars()
-            .all()
-        )
-    return [_source_selector(s) for s in sources if s in CONTRACTS]
+    return [_source_selector(s) for s in sources]
 
 
 def dbt_build(run_id: str, stage: str, full_refresh: bool = False, url: str | None = None) -> dict:
@@ -240,13 +222,15 @@ def dbt_build(run_id: str, stage: str, full_refresh: bool = False, url: str | No
     details: dict = {"stage": stage, "mode": "full"}
     started = time.monotonic()
     if stage == "models":
-        analyze_loaded(run_id, url)
         with _engine(url).connect() as conn:
             max_file_id = int(
                 conn.execute(sa.text("select coalesce(max(file_id), 0) from audit.load_manifest")).scalar()
             )
+        state = _saved_state(url)
+        sources = sources_with_new_files(state[0] if state else 0, url)
+        analyze(sources, url)
         fingerprint = project_fingerprint()
-        selection = models_selection(_saved_state(url), fingerprint, full_refresh, url)
+        selection = models_selection(state, fingerprint, full_refresh, sources)
         args += ["--exclude", "path:models/reporting"]
         if selection is not None:
             details.update(mode="changed", selection=selection)
